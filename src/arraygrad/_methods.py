@@ -1,0 +1,330 @@
+"""Operators and methods of ``Tensor``, each mapped onto an op (no maths here).
+
+Also the in-place operators: inside a graph they are recorded as an out-of-place op whose
+result the tensor becomes (its old value stays intact for the rules that saved it);
+outside a graph they write into the same memory. Either way the version counter moves,
+so a backward that needs the old value notices.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from .autograd.mode import STATE
+from .ops import elementwise as ew
+from .ops import index as ix
+from .ops import linalg as la
+from .ops import reduce as rd
+from .ops import shape as sh
+from .ops._core import defvjp, primitive
+from .tensor import Tensor
+
+# ---------------------------------------------------------------------------- operators
+
+
+def _reflected(op):
+    def method(self, other):
+        return op(other, self)
+
+    return method
+
+
+Tensor.__add__ = ew.add
+Tensor.__radd__ = _reflected(ew.add)
+Tensor.__sub__ = ew.subtract
+Tensor.__rsub__ = _reflected(ew.subtract)
+Tensor.__mul__ = ew.multiply
+Tensor.__rmul__ = _reflected(ew.multiply)
+Tensor.__truediv__ = ew.divide
+Tensor.__rtruediv__ = _reflected(ew.divide)
+Tensor.__floordiv__ = ew.floor_divide
+Tensor.__rfloordiv__ = _reflected(ew.floor_divide)
+Tensor.__pow__ = ew.power
+Tensor.__rpow__ = _reflected(ew.power)
+Tensor.__matmul__ = la.matmul
+Tensor.__rmatmul__ = _reflected(la.matmul)
+Tensor.__neg__ = ew.negative
+Tensor.__pos__ = ew.positive
+Tensor.__abs__ = ew.absolute
+Tensor.__invert__ = ew.invert
+Tensor.__and__ = ew.bitwise_and
+Tensor.__or__ = ew.bitwise_or
+Tensor.__xor__ = ew.bitwise_xor
+Tensor.__eq__ = ew.equal
+Tensor.__ne__ = ew.not_equal
+Tensor.__lt__ = ew.less
+Tensor.__le__ = ew.less_equal
+Tensor.__gt__ = ew.greater
+Tensor.__ge__ = ew.greater_equal
+
+
+def _mod(x, y):
+    from . import numpy as anp
+
+    return anp.remainder(x, y)
+
+
+Tensor.__mod__ = _mod
+Tensor.__rmod__ = _reflected(_mod)
+
+
+# ---------------------------------------------------------------------------- in place
+
+
+def _records(x: Any) -> bool:
+    return isinstance(x, Tensor) and bool(x._rg) and x._rg <= STATE.level
+
+
+def _check_leaf(self: Tensor, what: str) -> None:
+    if self._node is None and _records(self):
+        raise RuntimeError(
+            f"{what}: a leaf tensor that requires grad (shape {self.shape}, dtype "
+            f"{self.dtype}) is being used in an in-place operation. Wrap the update in "
+            "`with ag.no_grad():` (e.g. for an optimizer step) or use an out-of-place op."
+        )
+
+
+def _become(self: Tensor, new: Tensor) -> Tensor:
+    """Make ``self`` the result of a recorded op, keeping its identity."""
+    self.data = new.data
+    self._node = new._node
+    self._out = new._out
+    self._rg = new._rg
+    self._version += 1
+    return self
+
+
+def _old_self(self: Tensor) -> Tensor:
+    """A stand-in for ``self``'s current value and graph position (never modified)."""
+    old = Tensor._make(self.data, self._node, self._out, self._rg)
+    old._version = self._version
+    if self._node is None and self._rg:
+        old._meta = self._meta  # the same leaf: gradients still reach its accumulator
+    return old
+
+
+def _inplace(op, raw_op, what: str):
+    def method(self: Tensor, other: Any) -> Tensor:
+        if _records(self) or _records(other):
+            _check_leaf(self, what)
+            return _become(self, op(_old_self(self), other))
+        o = other.data if isinstance(other, Tensor) else other
+        data = self.data
+        if isinstance(data, np.ndarray):
+            raw_op(data, o)  # same memory, NumPy's casting rules
+        else:
+            self.data = raw_op(data, o)
+        self._version += 1
+        return self
+
+    return method
+
+
+Tensor.__iadd__ = _inplace(ew.add, operator.iadd, "+=")
+Tensor.__isub__ = _inplace(ew.subtract, operator.isub, "-=")
+Tensor.__imul__ = _inplace(ew.multiply, operator.imul, "*=")
+Tensor.__itruediv__ = _inplace(ew.divide, operator.itruediv, "/=")
+Tensor.__ipow__ = _inplace(ew.power, operator.ipow, "**=")
+Tensor.__ifloordiv__ = _inplace(ew.floor_divide, operator.ifloordiv, "//=")
+
+
+def _getitem(self: Tensor, idx: Any) -> Tensor:
+    return ix.getitem(self, ix.raw_index(idx))
+
+
+def _setitem(self: Tensor, idx: Any, value: Any) -> None:
+    idx = ix.raw_index(idx)
+    if _records(self) or _records(value):
+        _check_leaf(self, "item assignment")
+        _become(self, ix.setitem(_old_self(self), idx, value))
+        return
+    v = value.data if isinstance(value, Tensor) else value
+    if not isinstance(self.data, np.ndarray) and np.ndim(self.data) == 0 and type(
+            self.data).__module__ == "numpy":
+        self.data = np.asarray(self.data)
+    self.data[idx] = v
+    self._version += 1
+
+
+Tensor.__getitem__ = _getitem
+Tensor.__setitem__ = _setitem
+
+
+def __iter__(self: Tensor):
+    if self.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    for i in range(self.shape[0]):
+        yield self[i]
+
+
+Tensor.__iter__ = __iter__
+
+
+def _fill(value_of):
+    def method(self: Tensor, *args: Any) -> Tensor:
+        if _records(self):
+            _check_leaf(self, "fill_/zero_")
+        self.data[...] = value_of(*args)
+        if self._node is not None and _records(self):
+            self._node, self._out, self._rg = None, 0, 0  # a constant from now on
+        self._version += 1
+        return self
+
+    return method
+
+
+Tensor.zero_ = _fill(lambda: 0)
+Tensor.fill_ = _fill(lambda v: v.data if isinstance(v, Tensor) else v)
+
+
+# ---------------------------------------------------------------------------- methods
+
+
+@primitive("Clone", arity=1)
+def _clone(x):
+    return x.copy()
+
+
+defvjp(_clone, lambda g, ans, x: g, save=False)
+
+
+def _shape_args(args: tuple) -> Any:
+    return args[0] if len(args) == 1 and isinstance(args[0], (tuple, list)) else args
+
+
+def _reshape(self, *shape, order="C"):
+    return sh.reshape(self, _shape_args(shape), order=order)
+
+
+def _transpose(self, *axes):
+    axes = _shape_args(axes)
+    return sh.transpose(self, axes if axes else None)
+
+
+def _astype(self, dtype, copy=True, **kwargs):
+    dtype = np.dtype(dtype)
+    if dtype == self.dtype and not copy:
+        return self
+    return ew.astype(self, dtype)
+
+
+def _sum(self, axis=None, dtype=None, keepdims=False, **kw):
+    return rd.sum(self, axis=_axis_kw(axis, kw), dtype=dtype, keepdims=_keep(keepdims, kw))
+
+
+def _mean(self, axis=None, dtype=None, keepdims=False, **kw):
+    return rd.mean(self, axis=_axis_kw(axis, kw), dtype=dtype, keepdims=_keep(keepdims, kw))
+
+
+def _axis_kw(axis, kw):
+    # PyTorch spells it dim=, keepdim=
+    return kw.pop("dim", axis)
+
+
+def _keep(keepdims, kw):
+    return kw.pop("keepdim", keepdims)
+
+
+def _reducer(fn):
+    def method(self, axis=None, keepdims=False, **kw):
+        return fn(self, axis=_axis_kw(axis, kw), keepdims=_keep(keepdims, kw))
+
+    return method
+
+
+def _pow(self, exponent):
+    return ew.power(self, exponent)
+
+
+def _norm(self, ord=None, axis=None, keepdims=False, **kw):
+    if "p" in kw:
+        ord = kw.pop("p")
+        ord = None if ord == 2 and axis is None else ord
+    return la.norm(self, ord=ord, axis=_axis_kw(axis, kw), keepdims=_keep(keepdims, kw))
+
+
+def _method(fn):
+    def method(self, *args, **kwargs):
+        return fn(self, *args, **kwargs)
+
+    method.__name__ = getattr(fn, "__name__", "method")
+    return method
+
+
+_METHODS = {
+    "reshape": _reshape,
+    "view": _reshape,
+    "transpose": _transpose,
+    "permute": _transpose,
+    "swapaxes": _method(sh.swapaxes),
+    "squeeze": _method(sh.squeeze),
+    "expand_dims": _method(sh.expand_dims),
+    "unsqueeze": _method(sh.expand_dims),
+    "ravel": _method(sh.ravel),
+    "flatten": _method(sh.ravel),
+    "astype": _astype,
+    "copy": _clone,
+    "clone": _clone,
+    "sum": _sum,
+    "mean": _mean,
+    "prod": _reducer(rd.prod),
+    "max": _reducer(rd.amax),
+    "min": _reducer(rd.amin),
+    "argmax": _reducer(rd.argmax),
+    "argmin": _reducer(rd.argmin),
+    "all": _reducer(rd.all),
+    "any": _reducer(rd.any),
+    "dot": _method(la.dot),
+    "matmul": _method(la.matmul),
+    "clip": _method(ew.clip),
+    "clamp": _method(ew.clip),
+    "pow": _pow,
+    "norm": _norm,
+    "exp": _method(ew.exp),
+    "log": _method(ew.log),
+    "sin": _method(ew.sin),
+    "cos": _method(ew.cos),
+    "tan": _method(ew.tan),
+    "tanh": _method(ew.tanh),
+    "sqrt": _method(ew.sqrt),
+    "square": _method(ew.square),
+    "abs": _method(ew.absolute),
+    "conj": _method(ew.conjugate),
+    "conjugate": _method(ew.conjugate),
+    "broadcast_to": _method(sh.broadcast_to),
+    "nonzero": _method(ix.nonzero),
+    "take": _method(ix.take),
+    "add": _method(ew.add),
+    "sub": _method(ew.subtract),
+    "mul": _method(ew.multiply),
+    "div": _method(ew.divide),
+}
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+
+Tensor.T = property(lambda self: sh.transpose(self))
+Tensor.mT = property(lambda self: sh.swapaxes(self, -1, -2))
+Tensor.real = property(lambda self: ew.real(self))
+Tensor.imag = property(lambda self: ew.imag(self))
+
+
+# ---------------------------------------------------------------------------- NumPy protocols
+
+
+def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
+    from .numpy._dispatch import dispatch_ufunc
+
+    return dispatch_ufunc(ufunc, method, inputs, out, kwargs)
+
+
+def __array_function__(self, func, types, args, kwargs):
+    from .numpy._dispatch import dispatch_function
+
+    return dispatch_function(func, args, kwargs)
+
+
+Tensor.__array_ufunc__ = __array_ufunc__
+Tensor.__array_function__ = __array_function__

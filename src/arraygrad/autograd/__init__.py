@@ -1,0 +1,36 @@
+"""The autograd engine and its front doors: modes, backward, grad.
+
+``from arraygrad import autograd`` gives MXNet's spelling (``autograd.record()``,
+``autograd.is_training()``) and PyTorch's (``autograd.grad``, ``autograd.backward``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .engine import backward, grad
+from .mode import (
+    enable_grad, is_grad_enabled, is_recording, is_training, no_grad, pause, predict_mode,
+    record, set_grad_enabled, set_recording, set_training, train_mode,
+)
+from .node import AccumulateGrad, GraphError, Node
+
+__all__ = [
+    "backward", "grad", "record", "pause", "train_mode", "predict_mode", "is_recording",
+    "is_training", "set_training", "set_recording", "no_grad", "enable_grad",
+    "set_grad_enabled", "is_grad_enabled", "mark_variables", "Node", "AccumulateGrad",
+    "GraphError",
+]
+
+
+def mark_variables(variables: Any, gradients: Any, grad_reqs: str = "write") -> None:
+    """MXNet's ``mark_variables``: attach the given buffers as the variables' gradients."""
+    from ..tensor import Tensor
+
+    if isinstance(variables, Tensor):
+        variables, gradients = [variables], [gradients]
+    reqs = [grad_reqs] * len(variables) if isinstance(grad_reqs, str) else grad_reqs
+    for var, buf, req in zip(variables, gradients, reqs):
+        var.attach_grad(req)
+        if req != "null":
+            var._meta.grad = buf

@@ -1,0 +1,351 @@
+"""Backward: walk the graph from the outputs in reverse creation order, run each node's
+rules once all its gradient has arrived, and hand the results to leaves.
+
+Every node carries a creation number (``seq``) and a node's inputs were always created
+before it, so popping the largest ``seq`` from a heap visits nodes in a topological
+order: no recursion (a 100,000-op chain is fine) and no separate sorting pass.
+"""
+
+from __future__ import annotations
+
+import heapq
+import weakref
+from collections.abc import Sequence
+from typing import Any
+
+from ..tensor import Tensor
+from .mode import STATE
+from .node import AccumulateGrad, GraphError, Node
+
+__all__ = ["backward", "grad", "retain_grad_hook"]
+
+_FREED = (
+    "Trying to backward through the graph a second time (or to use saved values after "
+    "they were freed). Saved intermediate values are freed when you call .backward() or "
+    "autograd.grad(); pass retain_graph=True to the first call if you need to backward "
+    "through the graph again."
+)
+
+
+def backward(
+    tensors: Sequence[Tensor],
+    grad_tensors: Sequence[Any] | None = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+) -> None:
+    """Accumulate d(tensors)/d(leaves) into the leaves' ``.grad`` (``Tensor.backward``)."""
+    if isinstance(tensors, Tensor):
+        tensors = [tensors]
+    roots = _roots(tensors, grad_tensors, "backward")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        got = _run(roots, retain_graph, create_graph, capture=inputs)
+        for t, g in zip(inputs, got):
+            if g is not None:
+                _accumulate_leaf(t, g, create_graph)
+        return
+    _run(roots, retain_graph, create_graph, capture=None)
+
+
+def grad(
+    outputs: Any,
+    inputs: Any,
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool | None = None,
+    materialize_grads: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """The gradients of ``outputs`` with respect to ``inputs``, returned, not accumulated."""
+    single_out = isinstance(outputs, Tensor)
+    outputs = [outputs] if single_out else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is not None and (isinstance(grad_outputs, Tensor) or not isinstance(
+            grad_outputs, (list, tuple))):
+        grad_outputs = [grad_outputs]
+    for t in inputs:
+        if not isinstance(t, Tensor) or not t._rg:
+            raise RuntimeError(
+                "autograd.grad: one of the inputs does not require grad; call "
+                "requires_grad_() (or attach_grad()) on it before computing the outputs"
+            )
+    roots = _roots(outputs, grad_outputs, "autograd.grad")
+    if retain_graph is None:
+        retain_graph = create_graph
+    got = _run(roots, retain_graph, create_graph, capture=inputs)
+    result = []
+    for t, g in zip(inputs, got):
+        if g is None:
+            if materialize_grads:
+                from ..ops.creation import zeros_like
+
+                g = zeros_like(t)
+            elif not allow_unused:
+                raise RuntimeError(
+                    "autograd.grad: one of the differentiated tensors appears not to have "
+                    "been used in the graph; pass allow_unused=True if this is intended"
+                )
+        result.append(g)
+    return tuple(result)
+
+
+# ---------------------------------------------------------------------------- internals
+
+
+def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, where: str) -> list:
+    from ..ops.creation import ones_like
+
+    if grads is None:
+        grads = [None] * len(tensors)
+    if len(grads) != len(tensors):
+        raise ValueError(f"{where}: got {len(tensors)} outputs but {len(grads)} gradients")
+    roots = []
+    for t, g in zip(tensors, grads):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{where}: expected Tensors, got {type(t).__name__}")
+        if not t._rg:
+            raise RuntimeError(
+                f"{where}: element 0 of tensors does not require grad and does not have a "
+                "grad_fn. Call x.requires_grad_() (PyTorch style), or x.attach_grad() and "
+                "compute inside `with autograd.record():` (MXNet style), before the ops."
+            )
+        if g is None:
+            # The seed's rule: backward on a non-scalar means backward on its sum.
+            g = ones_like(t.detach())
+        else:
+            g = g if isinstance(g, Tensor) else Tensor(g)
+            if g.shape != t.shape:
+                raise ValueError(
+                    f"{where}: the gradient has shape {g.shape} but the output has shape "
+                    f"{t.shape}; pass a gradient of the output's shape (a Jacobian's "
+                    "row weights), or omit it to differentiate the sum of the output"
+                )
+            if g.dtype != t.dtype and t.dtype.kind in "fc":
+                g = g.astype(t.dtype)
+        node = t._node
+        if node is None:
+            roots.append((t._accumulator(), 0, g))
+        else:
+            roots.append((node, t._out, g))
+    return roots
+
+
+def _nout(node: Any) -> int:
+    return node.op.nout if type(node) is Node else 1
+
+
+def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | None) -> list:
+    """The backward loop. With ``capture`` (autograd.grad), return the gradients arriving
+    at those tensors and leave every ``.grad`` untouched."""
+    buffers: dict[Any, list] = {}
+    heap: list = []
+    for node, idx, g in roots:
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * _nout(node)
+            heap.append((-node.seq, node))
+        buf[idx] = g if buf[idx] is None else buf[idx] + g
+    heapq.heapify(heap)
+
+    wanted: dict[tuple, int] = {}
+    needed = None
+    if capture is not None:
+        for k, t in enumerate(capture):
+            key = (t._accumulator(), 0) if t._node is None else (t._node, t._out)
+            wanted[key] = k
+        needed = _needed_nodes([r[0] for r in roots], {key[0] for key in wanted})
+    captured: list = [None] * (len(capture) if capture is not None else 0)
+
+    state = STATE
+    prev_level = state.level
+    state.level = 2 if create_graph else 0
+    try:
+        while heap:
+            node = heapq.heappop(heap)[1]
+            grads = buffers.pop(node)
+            if node.pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if wanted:
+                for i, g in enumerate(grads):
+                    k = wanted.get((node, i))
+                    if k is not None and g is not None:
+                        captured[k] = g if captured[k] is None else captured[k] + g
+            if type(node) is AccumulateGrad:
+                if capture is None:
+                    leaf = node._leaf()
+                    if leaf is not None and grads[0] is not None:
+                        _accumulate_leaf(leaf, grads[0], create_graph)
+                if node.post_hooks:
+                    for hook in node.post_hooks:
+                        hook(grads, grads)
+                continue
+            results = _apply(node, grads, create_graph)
+            if node.post_hooks:
+                results = _run_post_hooks(node, results, grads)
+            if not retain_graph:
+                node.release()
+            for (argnum, nxt, idx), gi in zip(node.edges, results):
+                if gi is None or (needed is not None and nxt not in needed):
+                    continue
+                buf = buffers.get(nxt)
+                if buf is None:
+                    buf = buffers[nxt] = [None] * _nout(nxt)
+                    heapq.heappush(heap, (-nxt.seq, nxt))
+                prev = buf[idx]
+                buf[idx] = gi if prev is None else prev + gi
+    finally:
+        state.level = prev_level
+    return captured
+
+
+def _apply(node: Node, grads: list, create_graph: bool) -> list:
+    """Run ``node``'s rules: one gradient per edge, in edge order."""
+    from ..ops._core import unbroadcast
+
+    args = node.args
+    if args is None:
+        raise GraphError(_FREED)
+    op = node.op
+    if node.versions:
+        for i, version in node.versions:
+            if args[i]._version != version:
+                raise GraphError(_modified(node, f"argument {i}", args[i], version))
+    ans = None
+    if op.nout == 1:
+        g = grads[0]
+        if op.save_ans:
+            out = node.out_ref() if node.out_ref is not None else None
+            if out is not None and out._version != 0:
+                raise GraphError(_modified(node, "its output", out, 0))
+            ans = Tensor._make(node.ans, node, 0, node.rg) if create_graph else \
+                Tensor._make(node.ans)
+    else:
+        from ..ops.creation import zeros_like
+
+        ans = tuple(
+            Tensor._make(a, node, k, node.rg) if create_graph else Tensor._make(a)
+            for k, a in enumerate(node.ans)
+        )
+        g = tuple(
+            gk if gk is not None else zeros_like(Tensor._make(a))
+            for gk, a in zip(grads, node.ans)
+        )
+    kwargs = node.kwargs
+    vjps = op.vjps
+    results = []
+    for argnum, _nxt, _idx in node.edges:
+        gi = vjps[argnum](g, ans, *args, **kwargs)
+        if gi is not None:
+            if not isinstance(gi, Tensor):
+                gi = Tensor(gi)
+            gi = unbroadcast(gi, args[argnum])
+        results.append(gi)
+    return results
+
+
+def _modified(node: Node, what: str, t: Tensor, version: int) -> str:
+    return (
+        f"one of the variables needed for gradient computation has been modified by an "
+        f"inplace operation: {what} of {node.name()}, a tensor of shape {tuple(t.shape)} "
+        f"and dtype {t.dtype}, is at version {t._version}; expected version {version}. "
+        "Use an out-of-place op (y = y + 1 instead of y += 1), or .copy() the value "
+        "before modifying it."
+    )
+
+
+def _run_pre_hooks(node: Any, grads: list) -> list:
+    grads = list(grads)
+    for idx, hooks in node.pre_hooks.items():
+        if idx == -1:
+            for hook in list(hooks):
+                new = hook(tuple(grads))
+                if new is not None:
+                    grads = list(new)
+            continue
+        for hook in list(hooks):
+            if grads[idx] is None:
+                break
+            new = hook(grads[idx])
+            if new is not None:
+                grads[idx] = new if isinstance(new, Tensor) else Tensor(new)
+    return grads
+
+
+def _run_post_hooks(node: Node, results: list, grads: list) -> list:
+    for hook in node.post_hooks:
+        new = hook(tuple(results), tuple(grads))
+        if new is not None:
+            results = list(new)
+    return results
+
+
+def _needed_nodes(starts: list, targets: set) -> set:
+    """Nodes from which some target is reachable (the only ones autograd.grad must run)."""
+    order: list = []
+    seen = set()
+    stack = list(starts)
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        order.append(n)
+        stack.extend(e[1] for e in n.edges)
+    needed = set()
+    # Children were created before parents: visiting by increasing seq sees children first.
+    for n in sorted(order, key=lambda x: x.seq):
+        if n in targets or any(e[1] in needed for e in n.edges):
+            needed.add(n)
+    return needed
+
+
+def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
+    """Deliver a leaf's gradient: MXNet buffers are written in place, PyTorch's accumulate."""
+    meta = leaf._leaf_meta()
+    if g.dtype != leaf.dtype:
+        g = g.astype(leaf.dtype)
+    req = meta.grad_req
+    buf = meta.grad
+    if req == "write" or req == "add":
+        if create_graph or buf is None or buf.shape != leaf.shape:
+            meta.grad = g if req == "write" or buf is None else buf + g
+            return
+        data = buf.data
+        if req == "write":
+            data[...] = g.data  # the seed: the same memory, every time
+        else:
+            data += g.data
+        buf._version += 1
+        return
+    if buf is None:
+        meta.grad = g if create_graph else Tensor._make(_own(g.data))
+    elif create_graph or buf._rg:
+        meta.grad = buf + g
+    else:
+        buf.data += g.data
+        buf._version += 1
+
+
+def _own(data: Any) -> Any:
+    """A copy of ``data`` that nothing else references (rules may return shared arrays)."""
+    return data.copy()
+
+
+def retain_grad_hook(t: Tensor):
+    ref = weakref.ref(t)
+
+    def hook(g: Tensor) -> None:
+        owner = ref()
+        if owner is None:
+            return
+        meta = owner._leaf_meta()
+        if meta.grad is None:
+            meta.grad = g if STATE.level else Tensor._make(_own(g.data))
+        else:
+            meta.grad = meta.grad + g
+        return None
+
+    return hook

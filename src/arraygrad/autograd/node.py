@@ -1,0 +1,155 @@
+"""Graph nodes: one per recorded op (its ``grad_fn``), plus one accumulator per leaf.
+
+A node keeps what its derivative rule needs (the saved inputs, the output's data) and the
+edges to the nodes that produced its inputs. It knows nothing about traversal order; the
+engine drives it through ``apply``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import weakref
+from typing import Any
+
+_sequence = itertools.count()
+
+
+class GraphError(RuntimeError):
+    """A backward pass that cannot run: freed graph, modified saved value, bad gradient."""
+
+
+class _GraphNode:
+    """What every node shares: creation order, edges and hooks."""
+
+    __slots__ = ("seq", "edges", "pre_hooks", "post_hooks", "meta", "__weakref__")
+
+    def register_hook(self, fn) -> _RemovableHandle:
+        """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
+        if self.post_hooks is None:
+            self.post_hooks = []
+        self.post_hooks.append(fn)
+        return _RemovableHandle(self.post_hooks, fn)
+
+    def register_prehook(self, fn) -> _RemovableHandle:
+        """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
+        return self._add_pre_hook(-1, fn)
+
+    def _add_pre_hook(self, index: int, fn) -> _RemovableHandle:
+        """Hooks on output ``index`` (a tensor hook) or, with -1, on all outputs together."""
+        if self.pre_hooks is None:
+            self.pre_hooks = {}
+        hooks = self.pre_hooks.setdefault(index, [])
+        hooks.append(fn)
+        return _RemovableHandle(hooks, fn)
+
+    @property
+    def metadata(self) -> dict:
+        if self.meta is None:
+            self.meta = {}
+        return self.meta
+
+
+class Node(_GraphNode):
+    """The backward function of one op. ``y.grad_fn`` is one of these."""
+
+    __slots__ = (
+        "op",  # the Primitive whose rules this node runs
+        "args",  # the op's positional args: saved Tensors, or _Spec stand-ins
+        "kwargs",  # the op's non-differentiable keyword arguments
+        "ans",  # the output's data (never the output Tensor: that would be a cycle)
+        "out_ref",  # weak reference to the output when the rule needs it (version check)
+        "versions",  # ((argnum, version), ...) of the saved Tensors at save time
+        "rg",  # recording style of the output (1 PyTorch, 2 MXNet)
+    )
+
+    def __init__(self, op: Any, args: tuple, kwargs: dict, ans: Any, edges: tuple, rg: int):
+        self.op = op
+        self.args = args
+        self.kwargs = kwargs
+        self.ans = ans
+        self.out_ref = None
+        self.versions = None
+        self.edges = edges  # ((argnum, next_node, output_index), ...)
+        self.seq = next(_sequence)
+        self.rg = rg
+        self.pre_hooks = None
+        self.post_hooks = None
+        self.meta = None
+
+    # --- PyTorch-style introspection -------------------------------------------------
+    def name(self) -> str:
+        return self.op.node_name
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node, output_index), ...)``, one per differentiable input; ``(None, 0)`` for
+        inputs that need no gradient."""
+        by_arg = {argnum: (node, idx) for argnum, node, idx in self.edges}
+        return tuple(by_arg.get(i, (None, 0)) for i in self.op.diff_positions(self.nargs))
+
+    @property
+    def nargs(self) -> int:
+        if self.args is not None:
+            return len(self.args)
+        return max((e[0] for e in self.edges), default=-1) + 1
+
+    @property
+    def freed(self) -> bool:
+        return self.args is None
+
+    def release(self) -> None:
+        """Drop saved values once backward has used them (``retain_graph=False``)."""
+        self.args = None
+        self.ans = None
+        self.out_ref = None
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {id(self):#x}>"
+
+
+class AccumulateGrad(_GraphNode):
+    """The sink for a leaf's gradient: ``next_functions`` of a node reaches leaves through it."""
+
+    __slots__ = ("_leaf",)
+
+    def __init__(self, leaf: Any):
+        # A weak reference: the graph must not keep a deleted leaf (and its buffers) alive.
+        self._leaf = weakref.ref(leaf)
+        self.seq = next(_sequence)
+        self.edges = ()
+        self.pre_hooks = None
+        self.post_hooks = None
+        self.meta = None
+
+    @property
+    def variable(self) -> Any:
+        return self._leaf()
+
+    def name(self) -> str:
+        return "AccumulateGrad"
+
+    @property
+    def next_functions(self) -> tuple:
+        return ()
+
+    def __repr__(self) -> str:
+        return f"<AccumulateGrad object at {id(self):#x}>"
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks: list, fn: Any):
+        self._hooks, self._fn = hooks, fn
+
+    def remove(self) -> None:
+        try:
+            self._hooks.remove(self._fn)
+        except ValueError:
+            pass
+
+    def __enter__(self) -> _RemovableHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()

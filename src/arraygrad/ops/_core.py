@@ -1,0 +1,287 @@
+"""How a primitive op is declared and called.
+
+A primitive is a function on raw backend arrays plus one derivative rule per
+differentiable argument, declared next to it::
+
+    @primitive("Sin")
+    def sin(x):
+        return np.sin(x)
+
+    defvjp(sin, lambda g, ans, x: g * cos(x))
+
+The decorator returns the user-facing op. Called with nothing that records, it is one
+backend call and one Tensor. Called on a tensor that records, it also makes one ``Node``
+that keeps the arguments for the rule. Rules take ``(g, ans, *args, **kwargs)`` as
+Tensors and are written with the same ops users call, so running them with recording on
+(``create_graph=True``) differentiates them again: higher order comes for free.
+
+Broadcasting is undone once, in ``unbroadcast``, for every rule's result.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..autograd.mode import STATE
+from ..autograd.node import Node
+from ..tensor import Tensor
+
+__all__ = ["Primitive", "primitive", "defvjp", "defvjp_variadic", "defjvp", "unbroadcast", "Spec", "wrap"]
+
+wrap = Tensor._make
+
+
+class Spec:
+    """What a rule may know of an argument the op chose not to keep: shape and dtype."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, data: Any) -> None:
+        self.shape = data.shape
+        self.dtype = data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+
+class Primitive:
+    """One differentiable operation: a forward on raw arrays and its rules."""
+
+    __slots__ = ("name", "node_name", "fwd", "vjps", "jvps", "save", "save_ans", "nout", "op")
+
+    def __init__(self, fwd: Callable, name: str, nout: int = 1) -> None:
+        self.fwd = fwd
+        self.name = name
+        self.node_name = f"{name}Backward0"
+        self.vjps: dict[int, Callable] = {}
+        self.jvps: dict[int, Callable] = {}
+        self.save = True
+        self.save_ans = False
+        self.nout = nout
+        self.op: Callable | None = None
+
+    def diff_positions(self, nargs: int) -> list[int]:
+        return [i for i in range(nargs) if i in self.vjps]
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+def primitive(name: str, nout: int = 1, arity: int | None = None) -> Callable:
+    """Declare a primitive. ``arity`` 1 or 2 picks a lean wrapper for unary/binary ops."""
+
+    def decorate(fwd: Callable) -> Callable:
+        prim = Primitive(fwd, name, nout)
+        if arity == 1:
+            op = _unary(prim)
+        elif arity == 2:
+            op = _binary(prim)
+        else:
+            op = _general(prim)
+        op.__name__ = fwd.__name__
+        op.__qualname__ = fwd.__qualname__
+        op.__doc__ = fwd.__doc__
+        op.__wrapped__ = fwd
+        op.prim = prim
+        prim.op = op
+        return op
+
+    return decorate
+
+
+def defvjp(
+    op: Callable,
+    *rules: Callable | None,
+    argnums: tuple[int, ...] | None = None,
+    save: bool = True,
+    save_ans: bool = False,
+) -> None:
+    """Attach VJP rules ``rule(g, ans, *args, **kwargs)`` to ``op``'s arguments, in order.
+
+    ``save=False`` keeps only the arguments' shapes and dtypes (for rules that need no
+    values, e.g. ``add``); ``save_ans=True`` keeps the output for rules that use it.
+    """
+    prim: Primitive = op.prim
+    positions = argnums if argnums is not None else range(len(rules))
+    for i, rule in zip(positions, rules):
+        if rule is not None:
+            prim.vjps[i] = rule
+    prim.save = save
+    prim.save_ans = save_ans
+
+
+class _EveryArg(dict):
+    """The rules of a variadic op (``concatenate(*xs)``): one rule ``rule(i, g, ans, *args)``
+    serves every argument position ``i``."""
+
+    def __init__(self, rule: Callable) -> None:
+        super().__init__()
+        self.rule = rule
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: int) -> Callable:
+        rule = self.rule
+        return lambda g, ans, *args, **kwargs: rule(key, g, ans, *args, **kwargs)
+
+
+def defvjp_variadic(op: Callable, rule: Callable, save: bool = True) -> None:
+    """One rule for every positional argument of a variadic op."""
+    op.prim.vjps = _EveryArg(rule)
+    op.prim.save = save
+
+
+def defjvp(op: Callable, *rules: Callable | None, argnums: tuple[int, ...] | None = None) -> None:
+    """Attach JVP rules ``rule(t, ans, *args, **kwargs)`` (tangent of argument ``i``)."""
+    prim: Primitive = op.prim
+    positions = argnums if argnums is not None else range(len(rules))
+    for i, rule in zip(positions, rules):
+        if rule is not None:
+            prim.jvps[i] = rule
+
+
+# ---------------------------------------------------------------------------- wrappers
+# Each wrapper's first lines are the no-grad fast path: one backend call, one Tensor.
+
+
+def _unary(prim: Primitive) -> Callable:
+    fwd = prim.fwd
+
+    def op(x, *args, **kwargs):
+        if isinstance(x, Tensor):
+            rg = x._rg
+            if rg and rg <= STATE.level and 0 in prim.vjps:
+                return record(prim, (x, *args), kwargs)
+            return wrap(fwd(x.data, *args, **kwargs))
+        return wrap(fwd(x, *args, **kwargs))
+
+    return op
+
+
+def _binary(prim: Primitive) -> Callable:
+    fwd = prim.fwd
+
+    def op(x, y, *args, **kwargs):
+        if isinstance(x, Tensor):
+            rg = x._rg
+            if rg and rg <= STATE.level:
+                return record(prim, (x, y, *args), kwargs)
+            if isinstance(y, Tensor):
+                rg = y._rg
+                if rg and rg <= STATE.level:
+                    return record(prim, (x, y, *args), kwargs)
+                return wrap(fwd(x.data, y.data, *args, **kwargs))
+            return wrap(fwd(x.data, y, *args, **kwargs))
+        if isinstance(y, Tensor):
+            rg = y._rg
+            if rg and rg <= STATE.level:
+                return record(prim, (x, y, *args), kwargs)
+            return wrap(fwd(x, y.data, *args, **kwargs))
+        return wrap(fwd(x, y, *args, **kwargs))
+
+    return op
+
+
+def _general(prim: Primitive) -> Callable:
+    fwd = prim.fwd
+    nout = prim.nout
+
+    def op(*args, **kwargs):
+        level = STATE.level
+        for a in args:
+            if isinstance(a, Tensor) and a._rg and a._rg <= level:
+                return record(prim, args, kwargs)
+        raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        ans = fwd(*raw, **kwargs)
+        if nout == 1:
+            return wrap(ans)
+        return tuple(wrap(a) for a in ans)
+
+    return op
+
+
+def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
+    """Run ``prim`` and make its node: the one place where graph edges are created."""
+    level = STATE.level
+    raw = [a.data if isinstance(a, Tensor) else a for a in args]
+    ans = prim.fwd(*raw, **kwargs)
+    edges = []
+    rg = 2
+    vjps = prim.vjps
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor):
+            r = a._rg
+            if r and r <= level and i in vjps:
+                node = a._node
+                if node is None:
+                    edges.append((i, a._accumulator(), 0))
+                else:
+                    edges.append((i, node, a._out))
+                if r < rg:
+                    rg = r
+    if not edges:  # e.g. only non-differentiable arguments record
+        return wrap(ans) if prim.nout == 1 else tuple(wrap(a) for a in ans)
+    if prim.save:
+        saved = args
+        versions = tuple((i, a._version) for i, a in enumerate(args) if isinstance(a, Tensor))
+    else:
+        saved = tuple(Spec(a.data) if isinstance(a, Tensor) else a for a in args)
+        versions = None
+    nout = prim.nout
+    node = Node(prim, saved, kwargs, ans if (prim.save_ans or nout > 1) else None,
+                tuple(edges), rg)
+    node.versions = versions
+    if nout == 1:
+        out = wrap(ans, node, 0, rg)
+        if prim.save_ans:
+            node.out_ref = weakref.ref(out)
+        return out
+    return tuple(_multi_output(a, node, k, rg) for k, a in enumerate(ans))
+
+
+def _multi_output(data: Any, node: Node, k: int, rg: int) -> Tensor:
+    # Integer outputs (indices, ranks) carry no gradient.
+    if getattr(data, "dtype", None) is not None and data.dtype.kind in "fc":
+        return wrap(data, node, k, rg)
+    return wrap(data)
+
+
+# ---------------------------------------------------------------------------- broadcasting
+
+
+def unbroadcast(g: Tensor, target: Any) -> Tensor:
+    """Sum ``g`` down to ``target``'s shape and cast it to ``target``'s dtype.
+
+    The single place where broadcasting is undone: the engine calls it on every rule's
+    result, so rules never think about broadcasting.
+    """
+    from . import reduce, shape
+    from .elementwise import real
+
+    shape_t = target.shape
+    if g.shape != shape_t:
+        lead = g.ndim - len(shape_t)
+        axes = tuple(range(lead)) + tuple(
+            lead + i for i, n in enumerate(shape_t) if n == 1 and g.shape[lead + i] != 1
+        )
+        if axes:
+            g = reduce.sum(g, axis=axes, keepdims=False)
+        if g.shape != shape_t:
+            g = shape.reshape(g, shape_t)
+    dt = target.dtype
+    if g.dtype != dt:
+        if g.dtype.kind == "c" and dt.kind != "c":
+            g = real(g)
+        if g.dtype != dt and dt.kind in "fc":
+            g = g.astype(dt)
+    return g

@@ -1,0 +1,409 @@
+"""The Tensor: an array (``data``) plus what autograd needs to know about it.
+
+Operators and methods are attached in ``_methods.py`` once the ops exist, so that this
+module stays about state: the data, the node that produced it, the gradient buffer, the
+version counter that in-place ops bump.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .autograd.mode import STATE
+from .autograd.node import AccumulateGrad
+
+__all__ = ["Tensor", "tensor", "is_tensor"]
+
+_new = object.__new__
+_ndarray = np.ndarray
+_generic = np.generic
+
+
+class _LeafMeta:
+    """Rarely used per-tensor state, kept out of the hot path: one slot on the Tensor."""
+
+    __slots__ = ("grad", "grad_req", "acc", "retains_grad", "name")
+
+    def __init__(self) -> None:
+        self.grad: Tensor | None = None
+        self.grad_req: str | None = None  # None: PyTorch accumulation; 'write'/'add': MXNet
+        self.acc: AccumulateGrad | None = None
+        self.retains_grad = False
+        self.name: str | None = None
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    ``data`` is the backend array (NumPy, CuPy or Dask). A tensor that requires grad either
+    is a leaf (``grad_fn is None``) whose gradient lands in ``.grad``, or was produced by a
+    recorded op whose backward function is ``grad_fn``.
+    """
+
+    __slots__ = ("data", "_node", "_out", "_rg", "_version", "_meta", "__weakref__")
+    __array_priority__ = 1000.0  # NumPy defers binary operators to us
+
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = _as_backend_array(data, dtype)
+        self._node = None
+        self._out = 0
+        self._rg = 0
+        self._version = 0
+        self._meta = None
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ---------------------------------------------------------------- array facts
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def itemsize(self) -> int:
+        return self.data.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.data.nbytes
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def numel(self) -> int:
+        return self.data.size
+
+    # ---------------------------------------------------------------- autograd state
+    @property
+    def requires_grad(self) -> bool:
+        return self._rg > 0
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """PyTorch style: ``.grad`` stays None until the first backward, then accumulates."""
+        if not requires_grad:
+            if self._node is not None:
+                raise RuntimeError(
+                    "requires_grad_(False) is only allowed on leaf tensors; "
+                    "use .detach() to get a tensor outside the graph"
+                )
+            self._rg = 0
+            return self
+        _check_differentiable_dtype(self.data.dtype, "requires_grad_")
+        if self._node is None:
+            self._rg = 1
+            if self._meta is not None:
+                self._meta.grad_req = None
+        return self
+
+    def attach_grad(self, grad_req: str = "write", stype: Any = None) -> None:
+        """MXNet style: allocate a zero gradient buffer once; every backward writes into it.
+
+        ``grad_req='write'`` overwrites, ``'add'`` accumulates, ``'null'`` needs no gradient.
+        Called on a computed tensor it first detaches it: it becomes a new leaf.
+        """
+        if grad_req not in ("write", "add", "null"):
+            raise ValueError(f"attach_grad: grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
+        self._node = None
+        self._out = 0
+        meta = self._leaf_meta()
+        meta.acc = None  # a fresh leaf: old graphs no longer reach it
+        if grad_req == "null":
+            self._rg = 0
+            meta.grad = None
+            meta.grad_req = None
+            return
+        _check_differentiable_dtype(self.data.dtype, "attach_grad")
+        self._rg = 2
+        meta.grad_req = grad_req
+        if not isinstance(self.data, _ndarray):
+            self.data = _as_backend_array(self.data, None)
+        meta.grad = Tensor._make(_zeros_like(self.data))
+
+    @property
+    def grad_req(self) -> str:
+        if self._meta is not None and self._meta.grad_req is not None:
+            return self._meta.grad_req
+        return "write" if self._rg else "null"
+
+    @property
+    def grad(self) -> Tensor | None:
+        meta = self._meta
+        return meta.grad if meta is not None else None
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is not None:
+            value = value if isinstance(value, Tensor) else Tensor(value)
+            if value.shape != self.shape:
+                raise ValueError(
+                    f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}"
+                )
+        self._leaf_meta().grad = value
+
+    @property
+    def grad_fn(self):
+        return self._node
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._node is None
+
+    @property
+    def output_nr(self) -> int:
+        return self._out
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._meta is not None and self._meta.retains_grad
+
+    @property
+    def name(self) -> str | None:
+        return self._meta.name if self._meta is not None else None
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._leaf_meta().name = value
+
+    def detach(self) -> Tensor:
+        """A tensor sharing the data, outside any graph (no gradient flows through it)."""
+        return Tensor._make(self.data)
+
+    def detach_(self) -> Tensor:
+        self._node = None
+        self._out = 0
+        self._rg = 0
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of a non-leaf tensor in ``.grad`` after backward."""
+        if self._node is None:
+            return
+        meta = self._leaf_meta()
+        if meta.retains_grad:
+            return
+        meta.retains_grad = True
+        from .autograd.engine import retain_grad_hook
+
+        self._node._add_pre_hook(self._out, retain_grad_hook(self))
+
+    def register_hook(self, hook) -> Any:
+        """``hook(grad)`` runs when this tensor's gradient is computed; it may return a
+        replacement gradient. Returns a handle with ``.remove()``."""
+        if not self._rg:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require grad")
+        if self._node is not None:
+            return self._node._add_pre_hook(self._out, hook)
+        return self._accumulator()._add_pre_hook(0, hook)
+
+    def backward(
+        self,
+        gradient: Any = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+        inputs: Any = None,
+    ) -> None:
+        """Back-propagate from this tensor; without ``gradient``, from ``self.sum()``."""
+        from .autograd.engine import backward
+
+        backward([self], None if gradient is None else [gradient], retain_graph, create_graph,
+                 inputs=inputs)
+
+    # ---------------------------------------------------------------- conversion
+    def numpy(self) -> np.ndarray:
+        """The data as a NumPy array (copied to the host for other backends)."""
+        from ._backend import to_numpy
+
+        return to_numpy(self.data)
+
+    asnumpy = numpy
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        arr = self.numpy()
+        if dtype is not None and arr.dtype != dtype:
+            arr = arr.astype(dtype)
+        elif copy:
+            arr = arr.copy()
+        return arr
+
+    def item(self, *args: Any) -> Any:
+        return self.data.item(*args)
+
+    def tolist(self) -> Any:
+        return self.numpy().tolist()
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self._single("float"))
+
+    def __int__(self) -> int:
+        return int(self._single("int"))
+
+    def __complex__(self) -> complex:
+        return complex(self._single("complex"))
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of one element can be used as an index")
+        return int(self.data.reshape(()))
+
+    def _single(self, what: str) -> Any:
+        if self.data.size != 1:
+            raise TypeError(f"only tensors of one element can be converted to {what}, "
+                            f"got shape {self.shape}")
+        return self.data.reshape(()).item() if hasattr(self.data, "reshape") else self.data
+
+    def __repr__(self) -> str:
+        from ._printing import tensor_repr
+
+        return tensor_repr(self)
+
+    def __str__(self) -> str:
+        from ._printing import tensor_str
+
+        return tensor_str(self)
+
+    __hash__ = object.__hash__  # identity, as PyTorch: tensors are dict keys in tapes
+
+    def __reduce__(self):
+        return (_rebuild, (self.numpy(), self._rg > 0))
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        if self._node is not None:
+            raise RuntimeError("only leaf tensors support deepcopy; detach() first")
+        out = Tensor(self.data.copy())
+        out._rg = self._rg
+        if self._meta is not None:
+            meta = out._leaf_meta()
+            meta.grad_req = self._meta.grad_req
+            if self._meta.grad is not None:
+                meta.grad = Tensor(self._meta.grad.data.copy())
+        memo[id(self)] = out
+        return out
+
+    # ---------------------------------------------------------------- internals
+    @staticmethod
+    def _make(data: Any, node: Any = None, out: int = 0, rg: int = 0) -> Tensor:
+        """The fast constructor every op uses: no checks, no copies."""
+        t = _new(Tensor)
+        if type(data) is not _ndarray and isinstance(data, _generic):
+            data = np.asarray(data)  # NumPy returns scalars for 0-d results; keep arrays
+        t.data = data
+        t._node = node
+        t._out = out
+        t._rg = rg
+        t._version = 0
+        t._meta = None
+        return t
+
+    def _leaf_meta(self) -> _LeafMeta:
+        meta = self._meta
+        if meta is None:
+            meta = self._meta = _LeafMeta()
+        return meta
+
+    def _accumulator(self) -> AccumulateGrad:
+        """The node through which gradients reach this leaf (made once, then reused)."""
+        meta = self._leaf_meta()
+        acc = meta.acc
+        if acc is None:
+            acc = meta.acc = AccumulateGrad(self)
+        return acc
+
+    def _records(self) -> bool:
+        rg = self._rg
+        return bool(rg) and rg <= STATE.level
+
+
+def _rebuild(arr: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(arr, requires_grad=requires_grad)
+
+
+def _zeros_like(data: Any) -> Any:
+    from ._backend import array_module
+
+    return array_module(data).zeros_like(data)
+
+
+def _as_backend_array(data: Any, dtype: Any) -> Any:
+    from ._backend import asarray
+
+    return asarray(data, dtype)
+
+
+def _check_differentiable_dtype(dtype: np.dtype, where: str) -> None:
+    if dtype.kind not in "fc":
+        raise TypeError(
+            f"{where}: only floating point and complex tensors can require gradients, "
+            f"but this tensor has dtype {dtype}; convert it first, e.g. x.astype('float64')"
+        )
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+    """Make a leaf tensor from array-like ``data`` (copies, like ``numpy.array``).
+
+    Python floats become float64, as in NumPy. Nested lists that contain Tensors are
+    assembled differentiably (``tensor([x, x**2])`` keeps the graph to ``x``).
+    """
+    from ._backend import copy_array
+
+    if isinstance(data, (list, tuple)) and _contains_tensor(data):
+        from .numpy import array as _array
+
+        out = _array(data, dtype=dtype)
+    elif isinstance(data, Tensor):
+        out = Tensor._make(copy_array(data.data, dtype))
+    else:
+        out = Tensor._make(copy_array(data, dtype))
+    if device is not None:
+        from ._backend import to_device
+
+        out = Tensor._make(to_device(out.data, device), out._node, out._out, out._rg)
+    if requires_grad:
+        if out._node is not None:
+            raise RuntimeError("tensor(..., requires_grad=True) needs data without a graph")
+        out.requires_grad_(True)
+    return out
+
+
+def _contains_tensor(seq: Any) -> bool:
+    for item in seq:
+        if isinstance(item, Tensor):
+            return True
+        if isinstance(item, (list, tuple)) and _contains_tensor(item):
+            return True
+    return False
