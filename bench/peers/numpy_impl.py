@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .base import W1_CYCLE_LEN, Peer, Thunk, w1_chain, w3_chain
+from .base import W1_CYCLE_LEN, Peer, Thunk, w1_chain
 
 
 def w1_grad(x: np.ndarray, n_ops: int) -> np.ndarray:
@@ -138,9 +138,6 @@ class NumpyPeer(Peer):
 
     def w3(self, x0: float, n: int) -> Thunk:
         return lambda: w3_grad(x0, n)
-
-    def w3_fwd(self, x0: float, n: int) -> Thunk:
-        return lambda: w3_chain(np.float64(x0), n, np.sin)
 
     def w4_grad(self, A: np.ndarray, w: np.ndarray) -> Thunk:
         def grad() -> np.ndarray:
