@@ -126,7 +126,9 @@ class Tensor:
         Called on a computed tensor it first detaches it: it becomes a new leaf.
         """
         if grad_req not in ("write", "add", "null"):
-            raise ValueError(f"attach_grad: grad_req must be 'write', 'add' or 'null', got {grad_req!r}")
+            raise ValueError(
+                f"attach_grad: grad_req must be 'write', 'add' or 'null', got {grad_req!r}"
+            )
         self._node = None
         self._out = 0
         meta = self._leaf_meta()

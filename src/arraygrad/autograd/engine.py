@@ -187,7 +187,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
                 results = _run_post_hooks(node, results, grads)
             if not retain_graph:
                 node.release()
-            for (argnum, nxt, idx), gi in zip(node.edges, results):
+            for (_argnum, nxt, idx), gi in zip(node.edges, results):
                 if gi is None or (needed is not None and nxt not in needed):
                     continue
                 buf = buffers.get(nxt)

@@ -30,7 +30,10 @@ from ..autograd.mode import STATE
 from ..autograd.node import Node
 from ..tensor import Tensor
 
-__all__ = ["Primitive", "primitive", "defvjp", "defvjp_variadic", "defjvp", "unbroadcast", "Spec", "wrap"]
+__all__ = [
+    "Primitive", "primitive", "defvjp", "defvjp_variadic", "defjvp", "unbroadcast", "Spec",
+    "wrap",
+]
 
 wrap = Tensor._make
 

@@ -68,19 +68,29 @@ def prod(x, axis=None, dtype=None, keepdims=False):
 
 
 def _prod_grad(g, ans, x, axis=None, dtype=None, keepdims=False):
-    # d prod / d x_i is the product of the others; computed without dividing by zero.
+    # d prod / d x_i is the product of the others.
     g = restore_reduced(g, x, axis, keepdims)
-    ans = restore_reduced(ans, x, axis, keepdims)
-    is_zero = x.data == 0
-    if not np.any(is_zero):
-        return g * ans / x
-    zeros_in_group = np.sum(is_zero, axis=axis, keepdims=True)
-    safe_x = where(is_zero, 1, x)
-    others_nonzero = restore_reduced(prod(safe_x, axis=axis, keepdims=True), x, axis, True)
-    one_zero = zeros_in_group == 1
-    no_zero = zeros_in_group == 0
-    return g * where(is_zero, where(one_zero, others_nonzero, 0),
-                     where(no_zero, ans / safe_x, 0))
+    if not np.any(x.data == 0):
+        return g * restore_reduced(ans, x, axis, keepdims) / x
+    return g * _product_of_others(x, axis)
+
+
+def _product_of_others(x, axis):
+    """For each element, the product of the other elements of its reduction group, with
+    no division (exact at zeros, and differentiable again): O(n^2) in the group size, so
+    only used when a zero is present."""
+    from .shape import moveaxis, reshape
+
+    axes = normalize_axes(axis, x.ndim)
+    kept = [a for a in range(x.ndim) if a not in axes]
+    moved = moveaxis(x, axes, tuple(range(len(kept), x.ndim))) if axes else x
+    lead = moved.shape[: len(kept)]
+    n = int(np.prod(moved.shape[len(kept):], dtype=np.int64))
+    flat = reshape(moved, lead + (n,))
+    rows = expand_dims(flat, -2) * np.ones((n, 1), dtype=x.dtype)  # (..., n, n)
+    others = prod(where(np.eye(n, dtype=bool), 1, rows), axis=-1)  # (..., n)
+    others = reshape(others, moved.shape)
+    return moveaxis(others, tuple(range(len(kept), x.ndim)), axes) if axes else others
 
 
 defvjp(prod, _prod_grad, save_ans=True)
