@@ -203,8 +203,6 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
 
 def _apply(node: Node, grads: list, create_graph: bool) -> list:
     """Run ``node``'s rules: one gradient per edge, in edge order."""
-    from ..ops._core import unbroadcast
-
     args = node.args
     if args is None:
         raise GraphError(_FREED)
@@ -241,9 +239,17 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
         if gi is not None:
             if not isinstance(gi, Tensor):
                 gi = Tensor(gi)
-            gi = unbroadcast(gi, args[argnum])
+            gi = _unbroadcast(gi, args[argnum])
         results.append(gi)
     return results
+
+
+def _unbroadcast(g: Tensor, target: Any) -> Tensor:
+    global _unbroadcast
+    from ..ops._core import unbroadcast
+
+    _unbroadcast = unbroadcast  # bound once: the import cannot run at module load (cycle)
+    return unbroadcast(g, target)
 
 
 def _modified(node: Node, what: str, t: Tensor, version: int) -> str:

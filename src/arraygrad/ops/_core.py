@@ -38,6 +38,20 @@ __all__ = [
 wrap = Tensor._make
 
 
+class _LazyOps:
+    """The op modules, imported on first use (they import this module)."""
+
+    def __getattr__(self, name: str) -> Any:
+        import importlib
+
+        module = importlib.import_module(f"{__package__}.{name}")
+        setattr(self, name, module)
+        return module
+
+
+_ops = _LazyOps()
+
+
 class Spec:
     """What a rule may know of an argument the op chose not to keep: shape and dtype."""
 
@@ -268,9 +282,6 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
     The single place where broadcasting is undone: the engine calls it on every rule's
     result, so rules never think about broadcasting.
     """
-    from . import reduce, shape
-    from .elementwise import real
-
     shape_t = target.shape
     if g.shape != shape_t:
         lead = g.ndim - len(shape_t)
@@ -278,13 +289,13 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
             lead + i for i, n in enumerate(shape_t) if n == 1 and g.shape[lead + i] != 1
         )
         if axes:
-            g = reduce.sum(g, axis=axes, keepdims=False)
+            g = _ops.reduce.sum(g, axis=axes, keepdims=False)
         if g.shape != shape_t:
-            g = shape.reshape(g, shape_t)
+            g = _ops.shape.reshape(g, shape_t)
     dt = target.dtype
     if g.dtype != dt:
         if g.dtype.kind == "c" and dt.kind != "c":
-            g = real(g)
+            g = _ops.elementwise.real(g)
         if g.dtype != dt and dt.kind in "fc":
             g = g.astype(dt)
     return g
