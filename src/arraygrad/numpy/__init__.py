@@ -34,7 +34,7 @@ from ..ops.shape import (
 )
 from ..tensor import Tensor
 from ..tensor import tensor as _tensor
-from . import linalg, random
+from . import fft, linalg, random
 
 ndarray = Tensor
 

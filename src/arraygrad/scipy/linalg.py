@@ -1,0 +1,110 @@
+"""``arraygrad.scipy.linalg``: triangular and Cholesky solves and matrix functions,
+differentiable (batched over leading dimensions).
+
+``expm``, ``sqrtm`` and ``logm`` share one rule: the cotangent of a primary matrix
+function ``f`` at ``A`` is the Frechet derivative ``L_f(A^T, G)``, read off the upper-right
+block of ``f([[A^T, G], [0, A^T]])``; the rule calls ``f`` itself, so it differentiates
+again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import decomp
+from ..ops import elementwise as ew
+from ..ops._core import defvjp, primitive
+from ..ops.decomp import expm, solve_triangular  # noqa: F401
+from ..tensor import Tensor
+from ._util import as_tensor, raw, require
+
+__all__ = ["solve_triangular", "cho_factor", "cho_solve", "cholesky", "expm", "sqrtm",
+           "logm", "inv", "det", "solve", "eigh", "svd", "qr", "pinv"]
+
+
+def cho_factor(a: Any, lower: bool = False, overwrite_a: bool = False,
+               check_finite: bool = True) -> tuple:
+    """``(c, lower)``: the Cholesky factor in one triangle of ``c``; as in SciPy, the other
+    triangle keeps the entries of ``a``."""
+    a = as_tensor(a)
+    factor = decomp.cholesky(a, upper=not lower)
+    n = a.shape[-1]
+    keep = np.tri(n, dtype=bool) if lower else ~np.tri(n, k=-1, dtype=bool)
+    return ew.where(keep, factor, a), lower
+
+
+def cho_solve(c_and_lower: tuple, b: Any, overwrite_b: bool = False,
+              check_finite: bool = True) -> Tensor:
+    """Solve ``A x = b`` given ``cho_factor(A)``."""
+    c, lower = c_and_lower
+    if lower:
+        y = solve_triangular(c, b, trans=0, lower=True)
+        return solve_triangular(c, y, trans=2, lower=True)
+    y = solve_triangular(c, b, trans=2, lower=False)
+    return solve_triangular(c, y, trans=0, lower=False)
+
+
+def cholesky(a: Any, lower: bool = False, overwrite_a: bool = False,
+             check_finite: bool = True) -> Tensor:
+    """``scipy.linalg.cholesky``: upper by default (``A = U^H U``)."""
+    return decomp.cholesky(a, upper=not lower)
+
+
+def _matrix_function(name: str, node: str):
+    def fwd(a):
+        out = getattr(require("scipy.linalg"), name)(a)
+        return out[0] if isinstance(out, tuple) else out
+
+    fwd.__name__ = fwd.__qualname__ = name
+    fwd.__doc__ = f"``scipy.linalg.{name}``, differentiable."
+    op = primitive(node, arity=1)(fwd)
+    defvjp(op, lambda g, ans, a: decomp.matrix_function_vjp(op, a, g))
+    return op
+
+
+sqrtm = _matrix_function("sqrtm", "LinalgSqrtm")
+logm = _matrix_function("logm", "LinalgLogm")
+
+
+def inv(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Tensor:
+    return decomp.inv(a)
+
+
+def det(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Tensor:
+    return decomp.det(a)
+
+
+def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
+          overwrite_b: bool = False, check_finite: bool = True, assume_a: Any = None,
+          transposed: bool = False) -> Tensor:
+    """``scipy.linalg.solve`` (a general solve; ``assume_a`` only picks SciPy's method)."""
+    if transposed:
+        a = decomp._T(as_tensor(a))
+    if np.ndim(raw(b)) == 1:
+        return decomp.solve(a, b)
+    return decomp._solve(a, b)
+
+
+def eigh(a: Any, lower: bool = True, eigvals_only: bool = False, **kwargs: Any) -> Any:
+    if kwargs.get("b") is not None:
+        raise NotImplementedError("eigh: the generalised problem (b=) is not supported")
+    w, v = decomp.eigh(a, UPLO="L" if lower else "U")
+    return w if eigvals_only else (w, v)
+
+
+def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True, **kwargs: Any) -> Any:
+    return decomp.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+
+
+def qr(a: Any, mode: str = "full", **kwargs: Any) -> Any:
+    modes = {"full": "complete", "economic": "reduced", "r": "r"}
+    if mode not in modes:
+        raise ValueError(f"qr: mode {mode!r} is not supported by arraygrad")
+    out = decomp.qr(a, mode=modes[mode])
+    return (out,) if mode == "r" else tuple(out)
+
+
+def pinv(a: Any, **kwargs: Any) -> Tensor:
+    return decomp.pinv(a)
