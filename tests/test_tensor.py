@@ -107,10 +107,10 @@ def test_numpy_functions_dispatch_and_record():
 
 def test_unsupported_numpy_function_is_a_clear_error_when_grad_is_needed():
     x = ag.tensor([0.5, 1.0], requires_grad=True)
-    with pytest.raises(TypeError, match=r"numpy\.(busday_count|partition)"):
-        np.partition(x, 1)
+    with pytest.raises(TypeError, match=r"numpy\.i0"):
+        np.i0(x)  # (partition, the first example here, is differentiable now)
     # Without a gradient to lose, NumPy's own function runs on the data.
-    out = np.partition(x.detach(), 1)
+    out = np.i0(x.detach())
     assert isinstance(out, ag.Tensor)
 
 

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .base import Peer, Thunk, w1_chain, w3_chain
+from .base import Peer, Thunk, Unsupported, w1_chain, w3_chain
 
 jax.config.update("jax_enable_x64", True)  # W1, W3, W4 are float64; W2 stays float32
 jax.config.update("jax_platforms", "cpu")
@@ -47,8 +47,10 @@ class JaxPeer(Peer):
         return {"jax": jax.__version__, "jaxlib": jaxlib.__version__}
 
     def threads(self) -> dict[str, Any]:
-        return {"jax.devices": str(jax.devices()), "XLA_FLAGS": __import__("os").environ.get(
-            "XLA_FLAGS", "")}
+        return {
+            "jax.devices": str(jax.devices()),
+            "XLA_FLAGS": __import__("os").environ.get("XLA_FLAGS", ""),
+        }
 
     def w1_fwd_bwd(self, x0: np.ndarray, n_ops: int) -> Thunk:
         x = jnp.asarray(x0)
@@ -109,3 +111,12 @@ class JaxPeer(Peer):
 class JaxJitPeer(JaxPeer):
     name = "jax-jit"
     jit = True
+    # jit traces the Python loop into one unrolled XLA program; compiling it grows faster
+    # than linearly (about 20 s for 10,000 ops on the 2-core box), so longer chains are
+    # left out rather than spending the run's time budget on the compiler
+    max_unrolled_chain = 10_000
+
+    def w3(self, x0: float, n: int) -> Thunk:
+        if n > self.max_unrolled_chain:
+            raise Unsupported(f"unrolled {n}-op chain: XLA compile too slow")
+        return super().w3(x0, n)

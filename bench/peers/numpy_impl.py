@@ -123,10 +123,11 @@ class NumpyPeer(Peer):
             dh = e @ W2  # uses W2 before its update
             dh *= h > 0
             # update: W -= lr * (dL/dW + lam W)  ==  W *= 1 - lr lam; W -= lr dL/dW
-            W2 *= decay
-            W2 -= e.T @ h
-            W1 *= decay
-            W1 -= dh.T @ X
+            # (ufuncs with out=: augmented assignment would make W1, W2 closure locals)
+            np.multiply(W2, decay, out=W2)
+            np.subtract(W2, e.T @ h, out=W2)
+            np.multiply(W1, decay, out=W1)
+            np.subtract(W1, dh.T @ X, out=W1)
             return J
 
         return step, lambda: [W1, W2]

@@ -16,12 +16,28 @@ through it::
 
 from __future__ import annotations
 
-from . import _methods  # noqa: F401  (attaches operators to Tensor)
-from . import autograd, numpy, ops
+from . import (
+    _methods,  # noqa: F401  (attaches operators to Tensor)
+    autograd,
+    data,
+    nn,
+    numpy,
+    ops,
+    optim,
+    viz,
+)
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .autograd.anomaly import detect_anomaly, set_detect_anomaly
+from .autograd.checkpoint import checkpoint, checkpoint_sequential
+from .autograd.function import Function, custom_jvp, custom_vjp, once_differentiable
+from .autograd.functional import (
+    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, value_and_grad, vhp, vjp,
+)
 from .autograd.node import GraphError
+from .autograd.tape import GradientTape, Variable
 from .gradcheck import gradcheck, gradgradcheck
 from .ops.elementwise import astype
+from .serialization import load, save
 from .tensor import Tensor, is_tensor, tensor
 
 __version__ = "0.1.0"
@@ -30,6 +46,10 @@ __all__ = [
     "Tensor", "tensor", "is_tensor", "autograd", "numpy", "ops", "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "gradcheck", "gradgradcheck", "stop_gradient",
     "GraphError", "astype",
+    "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacobian", "jacrev", "jacfwd",
+    "hessian", "hvp", "vhp", "GradientTape", "Variable", "Function", "custom_vjp",
+    "custom_jvp", "once_differentiable", "checkpoint", "checkpoint_sequential",
+    "detect_anomaly", "set_detect_anomaly", "nn", "optim", "data", "viz", "save", "load",
 ]
 
 

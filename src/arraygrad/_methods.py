@@ -18,7 +18,9 @@ from .ops import elementwise as ew
 from .ops import index as ix
 from .ops import linalg as la
 from .ops import reduce as rd
+from .ops import scan as sc
 from .ops import shape as sh
+from .ops import sort as so
 from .ops._core import defvjp, primitive
 from .tensor import Tensor
 
@@ -301,6 +303,22 @@ _METHODS = {
     "sub": _method(ew.subtract),
     "mul": _method(ew.multiply),
     "div": _method(ew.divide),
+    # NumPy's ndarray methods (NumPy's semantics: sort and put work in place)
+    "var": _method(rd.var),
+    "std": _method(rd.std),
+    "cumsum": _method(sc.cumsum),
+    "cumprod": _method(sc.cumprod),
+    "sort": so.sort_inplace,
+    "argsort": _method(so.argsort),
+    "searchsorted": _method(so.searchsorted),
+    "repeat": _method(sh.repeat),
+    "flip": _method(sh.flip),
+    "roll": _method(sh.roll),
+    "trace": _method(ix.trace),
+    "diagonal": _method(ix.diagonal),
+    "round": _method(ew.round),
+    "choose": _method(ix.choose),
+    "put": _method(ix.put),
 }
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

@@ -243,6 +243,55 @@ class Tensor:
 
     asnumpy = numpy
 
+    # ---------------------------------------------------------------- devices
+    @property
+    def device(self) -> Any:
+        """Where the data lives: ``'cpu'`` or ``'cuda:N'`` (a ``str`` with ``.type`` and
+        ``.index``); a Dask array reports where its chunks will be computed."""
+        from ._backend import device_of
+
+        return device_of(self.data)
+
+    def to(self, *args: Any, device: Any = None, dtype: Any = None, copy: bool = False) -> Tensor:
+        """This tensor on ``device`` and/or as ``dtype`` (PyTorch's ``Tensor.to``):
+        ``x.to('cuda')``, ``x.to('cpu', 'float32')``, ``x.to(dtype='float32')``.
+
+        Differentiable: the gradient moves back to this tensor's device. Returns ``self``
+        when nothing changes and ``copy`` is false.
+        """
+        from ._backend import parse_device
+        from .ops.device import to as _to
+
+        for a in args:
+            if isinstance(a, Tensor):
+                device, dtype = a.device, a.dtype
+            elif device is None and _is_device_like(a):
+                device = a
+            elif dtype is None:
+                dtype = a
+            else:
+                raise TypeError(f"Tensor.to: unexpected argument {a!r}")
+        out = self
+        if device is not None:
+            out = _to(out, parse_device(device))
+        if dtype is not None and np.dtype(dtype) != out.dtype:
+            out = out.astype(np.dtype(dtype))
+        if copy and out is self:
+            out = out.copy()
+        return out
+
+    def cpu(self) -> Tensor:
+        """This tensor in host memory (NumPy); ``self`` when it is there already."""
+        from .ops.device import cpu
+
+        return cpu(self)
+
+    def cuda(self, device: Any = None) -> Tensor:
+        """This tensor on a CUDA GPU (CuPy), ``device`` an index or ``'cuda:N'``."""
+        from .ops.device import cuda
+
+        return cuda(self, device)
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         arr = self.numpy()
         if dtype is not None and arr.dtype != dtype:
@@ -409,3 +458,15 @@ def _contains_tensor(seq: Any) -> bool:
         if isinstance(item, (list, tuple)) and _contains_tensor(item):
             return True
     return False
+
+
+def _is_device_like(obj: Any) -> bool:
+    """Is ``obj`` a device for ``Tensor.to`` rather than a dtype?"""
+    if isinstance(obj, (int, np.integer)) and not isinstance(obj, bool):
+        return True
+    if isinstance(obj, str):
+        name = obj.split(":", 1)[0].strip().lower()
+        return name in ("cpu", "cuda", "gpu")
+    if isinstance(obj, (type, np.dtype)):
+        return False
+    return type(obj).__name__ == "Device" or hasattr(obj, "index") and hasattr(obj, "type")

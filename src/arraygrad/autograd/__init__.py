@@ -8,18 +8,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import functional, graph
+from .anomaly import (
+    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+)
+from .checkpoint import checkpoint, checkpoint_sequential
 from .engine import backward, grad
+from .function import Function, FunctionCtx, custom_jvp, custom_vjp, once_differentiable
 from .mode import (
     enable_grad, is_grad_enabled, is_recording, is_training, no_grad, pause, predict_mode,
     record, set_grad_enabled, set_recording, set_training, train_mode,
 )
 from .node import AccumulateGrad, GraphError, Node
+from .tape import GradientTape, Variable
 
 __all__ = [
     "backward", "grad", "record", "pause", "train_mode", "predict_mode", "is_recording",
     "is_training", "set_training", "set_recording", "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "mark_variables", "Node", "AccumulateGrad",
-    "GraphError",
+    "GraphError", "functional", "graph", "detect_anomaly", "set_detect_anomaly",
+    "is_anomaly_enabled", "is_anomaly_check_nan_enabled", "checkpoint",
+    "checkpoint_sequential", "Function", "FunctionCtx", "custom_vjp", "custom_jvp",
+    "once_differentiable", "GradientTape", "Variable",
 ]
 
 

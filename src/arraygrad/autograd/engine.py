@@ -162,6 +162,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
     state = STATE
     prev_level = state.level
     state.level = 2 if create_graph else 0
+    apply = _apply_checked if DETECT_ANOMALY else _apply  # anomaly mode: one check per run
     try:
         while heap:
             node = heapq.heappop(heap)[1]
@@ -182,7 +183,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
                     for hook in node.post_hooks:
                         hook(grads, grads)
                 continue
-            results = _apply(node, grads, create_graph)
+            results = apply(node, grads, create_graph)
             if node.post_hooks:
                 results = _run_post_hooks(node, results, grads)
             if not retain_graph:
@@ -205,7 +206,7 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
     """Run ``node``'s rules: one gradient per edge, in edge order."""
     args = node.args
     if args is None:
-        raise GraphError(_FREED)
+        args = _unpack_saved(node)  # saved-tensor hooks packed them; else the graph was freed
     op = node.op
     if node.versions:
         for i, version in node.versions:
@@ -227,10 +228,13 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
             Tensor._make(a, node, k, node.rg) if create_graph else Tensor._make(a)
             for k, a in enumerate(node.ans)
         )
-        g = tuple(
-            gk if gk is not None else zeros_like(Tensor._make(a))
-            for gk, a in zip(grads, node.ans)
-        )
+        if op.materialize:
+            g = tuple(
+                gk if gk is not None else zeros_like(Tensor._make(a))
+                for gk, a in zip(grads, node.ans)
+            )
+        else:  # a custom Function that asked for None (set_materialize_grads(False))
+            g = tuple(grads)
     kwargs = node.kwargs
     vjps = op.vjps
     results = []
@@ -250,6 +254,39 @@ def _unbroadcast(g: Tensor, target: Any) -> Tensor:
 
     _unbroadcast = unbroadcast  # bound once: the import cannot run at module load (cycle)
     return unbroadcast(g, target)
+
+
+# ---------------------------------------------------------------------------- tools
+# Anomaly mode (``autograd.detect_anomaly``) and saved-tensor hooks
+# (``autograd.graph.saved_tensors_hooks``) live off the fast path: ``_run`` picks
+# ``_apply_checked`` once per backward, and ``_apply`` unpacks saved values only in the
+# branch where it would otherwise report a freed graph.
+
+DETECT_ANOMALY = False
+
+
+def _apply_checked(node: Node, grads: list, create_graph: bool) -> list:
+    """``_apply`` in anomaly mode: a NaN or Inf in a rule's result names the op and shows
+    where the forward created it."""
+    from .anomaly import check_results
+
+    try:
+        results = _apply(node, grads, create_graph)
+    except Exception as exc:
+        from .anomaly import annotate
+
+        annotate(node, exc)
+        raise
+    check_results(node, results)
+    return results
+
+
+def _unpack_saved(node: Node) -> tuple:
+    meta = node.meta
+    packed = meta.get("saved") if meta is not None else None
+    if packed is None or packed.used:
+        raise GraphError(_FREED)
+    return packed.unpack_into(node)
 
 
 def _modified(node: Node, what: str, t: Tensor, version: int) -> str:
@@ -323,7 +360,7 @@ def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
         if req == "write":
             data[...] = g.data  # the seed: the same memory, every time
         else:
-            data += g.data
+            buf.data += g.data  # in place; rebinding the attribute keeps Dask's result
         buf._version += 1
         return
     if buf is None:

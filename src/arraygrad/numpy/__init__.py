@@ -11,26 +11,301 @@ from typing import Any
 
 import numpy as _np
 
+from ..ops.assemble import (
+    append,
+    apply_along_axis,
+    apply_over_axes,
+    array_split,
+    block,
+    column_stack,
+    concat,
+    delete,
+    dsplit,
+    dstack,
+    hsplit,
+    hstack,
+    insert,
+    meshgrid,
+    piecewise,
+    row_stack,
+    split,
+    trim_zeros,
+    unstack,
+    vsplit,
+    vstack,
+)
 from ..ops.creation import (
-    arange, empty, empty_like, eye, full, full_like, geomspace, identity, linspace, logspace,
-    ones, ones_like, tri, zeros, zeros_like,
+    arange,
+    empty,
+    empty_like,
+    eye,
+    identity,
+    ones,
+    ones_like,
+    tri,
+    zeros,
+    zeros_like,
 )
+from ..ops.einsum import einsum, einsum_path
 from ..ops.elementwise import (
-    abs, absolute, add, astype, bitwise_and, bitwise_or, bitwise_xor, clip, conj, conjugate,
-    cos, divide, equal, exp, floor_divide, greater, greater_equal, imag, invert, isclose,
-    isfinite, isinf, isnan, less, less_equal, log, logical_and, logical_not, logical_or,
-    logical_xor, maximum, minimum, multiply, negative, not_equal, positive, power, real,
-    reciprocal, sign, sin, sqrt, square, subtract, tan, tanh, true_divide, where, floor,
-    remainder, mod,
+    abs,
+    absolute,
+    acos,
+    acosh,
+    add,
+    angle,
+    arccos,
+    arccosh,
+    arcsin,
+    arcsinh,
+    arctan,
+    arctan2,
+    arctanh,
+    around,
+    asin,
+    asinh,
+    astype,
+    atan,
+    atan2,
+    atanh,
+    bitwise_and,
+    bitwise_count,
+    bitwise_invert,
+    bitwise_left_shift,
+    bitwise_not,
+    bitwise_or,
+    bitwise_right_shift,
+    bitwise_xor,
+    cbrt,
+    ceil,
+    clip,
+    conj,
+    conjugate,
+    copysign,
+    cos,
+    cosh,
+    deg2rad,
+    degrees,
+    divide,
+    divmod,
+    equal,
+    exp,
+    exp2,
+    expm1,
+    fabs,
+    fix,
+    float_power,
+    floor,
+    floor_divide,
+    fmax,
+    fmin,
+    fmod,
+    frexp,
+    gcd,
+    greater,
+    greater_equal,
+    heaviside,
+    hypot,
+    imag,
+    invert,
+    isclose,
+    isfinite,
+    isinf,
+    isnan,
+    isnat,
+    lcm,
+    ldexp,
+    left_shift,
+    less,
+    less_equal,
+    log,
+    log1p,
+    log2,
+    log10,
+    logaddexp,
+    logaddexp2,
+    logical_and,
+    logical_not,
+    logical_or,
+    logical_xor,
+    maximum,
+    minimum,
+    mod,
+    modf,
+    multiply,
+    nan_to_num,
+    negative,
+    nextafter,
+    not_equal,
+    positive,
+    pow,
+    power,
+    rad2deg,
+    radians,
+    real,
+    real_if_close,
+    reciprocal,
+    remainder,
+    right_shift,
+    rint,
+    round,
+    sign,
+    signbit,
+    sin,
+    sinc,
+    sinh,
+    spacing,
+    sqrt,
+    square,
+    subtract,
+    tan,
+    tanh,
+    true_divide,
+    trunc,
+    where,
 )
-from ..ops.index import nonzero, take
-from ..ops.linalg import dot, inner, matmul, outer, vdot
+from ..ops.filled import full, full_like, geomspace, linspace, logspace
+from ..ops.index import (
+    choose,
+    compress,
+    copyto,
+    diag,
+    diagflat,
+    diagonal,
+    extract,
+    fill_diagonal,
+    nonzero,
+    place,
+    put,
+    put_along_axis,
+    putmask,
+    select,
+    take,
+    take_along_axis,
+    trace,
+    tril,
+    triu,
+)
+from ..ops.linalg import (
+    cross,
+    dot,
+    inner,
+    kron,
+    matmul,
+    matvec,
+    outer,
+    tensordot,
+    vdot,
+    vecdot,
+    vecmat,
+)
+from ..ops.nograd import *  # noqa: F403  (integer, boolean, set and I/O results)
+from ..ops.nograd import bincount, histogram
+from ..ops.numeric import (
+    convolve,
+    corrcoef,
+    correlate,
+    cov,
+    interp,
+    poly,
+    polyadd,
+    polyder,
+    polydiv,
+    polyfit,
+    polyint,
+    polymul,
+    polysub,
+    polyval,
+    roots,
+    unwrap,
+    vander,
+)
 from ..ops.reduce import (
-    all, amax, amin, any, argmax, argmin, count_nonzero, max, mean, min, prod, sum,
+    all,
+    amax,
+    amin,
+    any,
+    argmax,
+    argmin,
+    average,
+    count_nonzero,
+    max,
+    mean,
+    min,
+    nanargmax,
+    nanargmin,
+    nanmax,
+    nanmean,
+    nanmin,
+    nanprod,
+    nanstd,
+    nansum,
+    nanvar,
+    prod,
+    ptp,
+    std,
+    sum,
+    var,
+)
+from ..ops.scan import (
+    cumprod,
+    cumsum,
+    cumulative_prod,
+    cumulative_sum,
+    diff,
+    ediff1d,
+    gradient,
+    nancumprod,
+    nancumsum,
+    trapezoid,
 )
 from ..ops.shape import (
-    broadcast_to, concatenate, expand_dims, moveaxis, ravel, reshape, squeeze, stack,
-    swapaxes, transpose,
+    atleast_1d,
+    atleast_2d,
+    atleast_3d,
+    broadcast_arrays,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    flip,
+    fliplr,
+    flipud,
+    matrix_transpose,
+    moveaxis,
+    pad,
+    permute_dims,
+    ravel,
+    repeat,
+    reshape,
+    resize,
+    roll,
+    rollaxis,
+    rot90,
+    squeeze,
+    stack,
+    swapaxes,
+    tile,
+    transpose,
+)
+from ..ops.sort import (
+    argpartition,
+    argsort,
+    lexsort,
+    median,
+    nanmedian,
+    nanpercentile,
+    nanquantile,
+    partition,
+    percentile,
+    quantile,
+    searchsorted,
+    sort,
+    sort_complex,
+    unique,
+    unique_all,
+    unique_counts,
+    unique_inverse,
+    unique_values,
 )
 from ..tensor import Tensor
 from ..tensor import tensor as _tensor
@@ -51,8 +326,9 @@ bool = _np.bool_  # noqa: A001 - the NumPy name
 del _name
 
 
-def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0) -> Tensor:
-    """Like ``numpy.array``; nested lists holding Tensors are stacked differentiably."""
+def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0, **kwargs: Any) -> Tensor:
+    """Like ``numpy.array``; nested lists holding Tensors are stacked differentiably.
+    (``order``, ``subok`` and ``like`` are accepted and have no effect.)"""
     if isinstance(obj, (list, tuple)) and _holds_tensor(obj):
         out = _stack_nested(obj)
         if dtype is not None and out.dtype != _np.dtype(dtype):
@@ -68,8 +344,10 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0) -> Ten
     return out
 
 
-def asarray(obj: Any, dtype: Any = None) -> Tensor:
+def asarray(obj: Any, dtype: Any = None, order: Any = None, **kwargs: Any) -> Tensor:
     """Like ``numpy.asarray``: a Tensor is returned as it is (same graph, same object)."""
+    if kwargs.get("copy"):
+        return array(obj, dtype=dtype)
     if isinstance(obj, Tensor):
         if dtype is not None and obj.dtype != _np.dtype(dtype):
             return astype(obj, _np.dtype(dtype))
@@ -106,8 +384,35 @@ def size(a: Any, axis: int | None = None) -> int:
     return int(_np.prod(s)) if axis is None else s[axis]
 
 
-def copy(a: Any) -> Tensor:
+def copy(a: Any, order: str = "K", subok: bool = False) -> Tensor:
     return asarray(a).copy()
+
+
+def ascontiguousarray(a: Any, dtype: Any = None, **kwargs: Any) -> Tensor:
+    """``asarray`` (memory layout is NumPy's business; the values and graph are kept)."""
+    return asarray(a, dtype=dtype)
+
+
+asfortranarray = ascontiguousarray
+
+
+def require(a: Any, dtype: Any = None, requirements: Any = None, **kwargs: Any) -> Tensor:
+    return asarray(a, dtype=dtype)
+
+
+def asarray_chkfinite(a: Any, dtype: Any = None, order: Any = None) -> Tensor:
+    out = asarray(a, dtype=dtype)
+    if out.dtype.kind in "fc" and not _np.isfinite(out.data).all():
+        raise ValueError("array must not contain infs or NaNs")
+    return out
+
+
+def fromfunction(function: Any, shape: Any, *, dtype: Any = float, like: Any = None,
+                 **kwargs: Any) -> Any:
+    """``function`` called on index grids (as NumPy): tensors it closes over keep their
+    graph."""
+    out = function(*_np.indices(shape, dtype=dtype), **kwargs)
+    return out if isinstance(out, Tensor) else _tensor(_np.asarray(out))
 
 
 def iscomplexobj(x: Any) -> Any:

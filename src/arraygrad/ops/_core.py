@@ -74,6 +74,7 @@ class Primitive:
     """One differentiable operation: a forward on raw arrays and its rules."""
 
     __slots__ = ("name", "node_name", "fwd", "vjps", "jvps", "save", "save_ans", "nout", "op")
+    materialize = True  # a multi-output rule gets zeros for outputs that got no gradient
 
     def __init__(self, fwd: Callable, name: str, nout: int = 1) -> None:
         self.fwd = fwd
@@ -227,6 +228,17 @@ def _general(prim: Primitive) -> Callable:
     return op
 
 
+# Non-zero while saved-tensor hooks (autograd.graph) or anomaly mode (autograd.anomaly) are
+# active in any thread; ``record`` reads it once per recorded op and does nothing more.
+_EXTRAS = 0
+
+
+def _extras(node: Node) -> None:
+    from ..autograd.graph import on_record
+
+    on_record(node)
+
+
 def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
     """Run ``prim`` and make its node: the one place where graph edges are created."""
     level = STATE.level
@@ -258,6 +270,8 @@ def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
     node = Node(prim, saved, kwargs, ans if (prim.save_ans or nout > 1) else None,
                 tuple(edges), rg)
     node.versions = versions
+    if _EXTRAS:  # saved-tensor hooks or anomaly mode are on somewhere: off the fast path
+        _extras(node)
     if nout == 1:
         out = wrap(ans, node, 0, rg)
         if prim.save_ans:

@@ -1,14 +1,23 @@
-"""Reductions: sum, mean, prod, max, min (and the integer-valued ones, without gradient)."""
+"""Reductions: sum, mean, prod, max, min, var, std, their NaN-ignoring forms, ptp, average
+(and the integer- or boolean-valued ones, without gradient).
+
+Signatures are NumPy's (``axis``, ``dtype``, ``out``, ``keepdims``, ``initial``, ``where``,
+``ddof``); ``out=`` is refused because a tensor inside a graph is never written into.
+"""
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
 
+from ..tensor import Tensor
+from ._compose import composite, constant
 from ._core import defvjp, primitive
-from .elementwise import where
-from .shape import broadcast_to, expand_dims
+from .elementwise import conjugate
+from .elementwise import where as _pick  # ``where`` is also a keyword of reductions
+from .shape import broadcast_to, expand_dims, moveaxis, reshape
 
 
 def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
@@ -35,52 +44,108 @@ def restore_reduced(g, x, axis, keepdims):
     return broadcast_to(g, x.shape)
 
 
+def _no_out(out: Any, name: str) -> None:
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported by arraygrad (a tensor inside a graph "
+                        "is never written into); use the returned tensor")
+
+
+def _d(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _opts(initial: Any = None, where: Any = None) -> dict:
+    """NumPy's optional reduction keywords, passed only when given."""
+    kw = {}
+    if initial is not None:
+        kw["initial"] = _d(initial)
+    if where is not None:
+        kw["where"] = _d(where)
+    return kw
+
+
+def _mask(where_: Any, x: Any) -> Any:
+    """The ``where=`` mask broadcast over ``x`` (None when every element counts)."""
+    if where_ is None:
+        return None
+    return np.broadcast_to(_d(where_), x.shape)
+
+
+def _count(x: Any, axis: Any, mask: Any) -> Any:
+    """How many elements each reduction lane holds (an int, or an array with keepdims)."""
+    axes = normalize_axes(axis, x.ndim)
+    if mask is None:
+        n = 1
+        for a in axes:
+            n *= x.shape[a]
+        return n
+    return np.sum(mask, axis=axes, keepdims=True)
+
+
+# ---------------------------------------------------------------------------- sum, mean, prod
+
+
 @primitive("Sum")
-def sum(x, axis=None, dtype=None, keepdims=False):  # noqa: A001 - the NumPy name
-    return np.sum(x, axis=axis, dtype=dtype, keepdims=keepdims)
+def sum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):  # noqa: A001
+    _no_out(out, "sum")
+    if initial is None and where is None:
+        return np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return np.sum(a, axis=axis, dtype=dtype, keepdims=keepdims, **_opts(initial, where))
 
 
-defvjp(
-    sum,
-    lambda g, ans, x, axis=None, dtype=None, keepdims=False: restore_reduced(g, x, axis, keepdims),
-    save=False,
-)
+def _sum_grad(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+              where=None):
+    g = restore_reduced(g, a, axis, keepdims)
+    return g if where is None else _pick(_mask(where, a), g, 0)
+
+
+defvjp(sum, _sum_grad, save=False)
 
 
 @primitive("Mean")
-def mean(x, axis=None, dtype=None, keepdims=False):
-    return np.mean(x, axis=axis, dtype=dtype, keepdims=keepdims)
+def mean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    _no_out(out, "mean")
+    if where is None:
+        return np.mean(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return np.mean(a, axis=axis, dtype=dtype, keepdims=keepdims, where=_d(where))
 
 
-def _mean_grad(g, ans, x, axis=None, dtype=None, keepdims=False):
-    n = 1
-    for a in normalize_axes(axis, x.ndim):
-        n *= x.shape[a]
-    return restore_reduced(g / n, x, axis, keepdims)
+def _mean_grad(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    mask = _mask(where, a)
+    n = _count(a, axis, mask)
+    g = restore_reduced(g, a, axis, keepdims) / n
+    return g if mask is None else _pick(mask, g, 0)
 
 
 defvjp(mean, _mean_grad, save=False)
 
 
 @primitive("Prod")
-def prod(x, axis=None, dtype=None, keepdims=False):
-    return np.prod(x, axis=axis, dtype=dtype, keepdims=keepdims)
+def prod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    _no_out(out, "prod")
+    if initial is None and where is None:
+        return np.prod(a, axis=axis, dtype=dtype, keepdims=keepdims)
+    return np.prod(a, axis=axis, dtype=dtype, keepdims=keepdims, **_opts(initial, where))
 
 
-def _prod_grad(g, ans, x, axis=None, dtype=None, keepdims=False):
+def _prod_grad(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initial=None,
+               where=None):
     # d prod / d x_i is the product of the others.
-    g = restore_reduced(g, x, axis, keepdims)
-    if not np.any(x.data == 0):
-        return g * restore_reduced(ans, x, axis, keepdims) / x
-    return g * _product_of_others(x, axis)
+    mask = _mask(where, a)
+    x = a if mask is None else _pick(mask, a, 1)
+    g = restore_reduced(g, a, axis, keepdims)
+    if not np.any(_d(x) == 0):
+        out_ = g * restore_reduced(ans, a, axis, keepdims) / x
+    else:
+        others = _product_of_others(x, axis)
+        out_ = g * (others if initial is None else others * initial)
+    return out_ if mask is None else _pick(mask, out_, 0)
 
 
 def _product_of_others(x, axis):
     """For each element, the product of the other elements of its reduction group, with
     no division (exact at zeros, and differentiable again): O(n^2) in the group size, so
     only used when a zero is present."""
-    from .shape import moveaxis, reshape
-
     axes = normalize_axes(axis, x.ndim)
     kept = [a for a in range(x.ndim) if a not in axes]
     moved = moveaxis(x, axes, tuple(range(len(kept), x.ndim))) if axes else x
@@ -88,7 +153,7 @@ def _product_of_others(x, axis):
     n = int(np.prod(moved.shape[len(kept):], dtype=np.int64))
     flat = reshape(moved, lead + (n,))
     rows = expand_dims(flat, -2) * np.ones((n, 1), dtype=x.dtype)  # (..., n, n)
-    others = prod(where(np.eye(n, dtype=bool), 1, rows), axis=-1)  # (..., n)
+    others = prod(_pick(np.eye(n, dtype=bool), 1, rows), axis=-1)  # (..., n)
     others = reshape(others, moved.shape)
     return moveaxis(others, tuple(range(len(kept), x.ndim)), axes) if axes else others
 
@@ -96,25 +161,36 @@ def _product_of_others(x, axis):
 defvjp(prod, _prod_grad, save_ans=True)
 
 
-def _extremum_grad(g, ans, x, axis=None, keepdims=False):
+# ---------------------------------------------------------------------------- max, min
+
+
+def _extremum_grad(g, ans, a, axis=None, out=None, keepdims=False, initial=None, where=None):
     # Ties share the gradient equally, as in PyTorch and JAX.
-    ans_b = restore_reduced(ans, x, axis, keepdims)
-    hit = x.data == ans_b.data
-    count = np.sum(hit, axis=axis, keepdims=True).astype(x.dtype)
-    return where(hit, restore_reduced(g, x, axis, keepdims) / count, 0)
+    hit = _d(a) == _d(restore_reduced(ans, a, axis, keepdims))
+    mask = _mask(where, a)
+    if mask is not None:
+        hit = hit & mask
+    count = np.maximum(np.sum(hit, axis=normalize_axes(axis, a.ndim), keepdims=True), 1)
+    return _pick(hit, restore_reduced(g, a, axis, keepdims) / count, 0)
 
 
 @primitive("Amax")
-def amax(x, axis=None, keepdims=False):
-    return np.max(x, axis=axis, keepdims=keepdims)
+def amax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    _no_out(out, "max")
+    if initial is None and where is None:
+        return np.max(a, axis=axis, keepdims=keepdims)
+    return np.max(a, axis=axis, keepdims=keepdims, **_opts(initial, where))
 
 
 defvjp(amax, _extremum_grad, save_ans=True)
 
 
 @primitive("Amin")
-def amin(x, axis=None, keepdims=False):
-    return np.min(x, axis=axis, keepdims=keepdims)
+def amin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    _no_out(out, "min")
+    if initial is None and where is None:
+        return np.min(a, axis=axis, keepdims=keepdims)
+    return np.min(a, axis=axis, keepdims=keepdims, **_opts(initial, where))
 
 
 defvjp(amin, _extremum_grad, save_ans=True)
@@ -122,29 +198,193 @@ max = amax  # noqa: A001 - the NumPy name
 min = amin  # noqa: A001 - the NumPy name
 
 
+@primitive("Nanmax")
+def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    _no_out(out, "nanmax")
+    return np.nanmax(a, axis=axis, keepdims=keepdims, **_opts(initial, where))
+
+
+defvjp(nanmax, _extremum_grad, save_ans=True)  # NaN == NaN is False: NaNs get nothing
+
+
+@primitive("Nanmin")
+def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=None):
+    _no_out(out, "nanmin")
+    return np.nanmin(a, axis=axis, keepdims=keepdims, **_opts(initial, where))
+
+
+defvjp(nanmin, _extremum_grad, save_ans=True)
+
+
+@composite(np.ptp)
+def ptp(a, axis=None, out=None, keepdims=False):
+    _no_out(out, "ptp")
+    return amax(a, axis=axis, keepdims=keepdims) - amin(a, axis=axis, keepdims=keepdims)
+
+
+# ---------------------------------------------------------------------------- var, std
+
+
+def _var_opts(where, mean_, correction):
+    kw = {}
+    if where is not None:
+        kw["where"] = _d(where)
+    if mean_ is not None:
+        kw["mean"] = _d(mean_)
+    if correction is not None:
+        kw["correction"] = correction
+    return kw
+
+
+@primitive("Var")
+def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+        correction=None):
+    _no_out(out, "var")
+    return np.var(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims,
+                  **_var_opts(where, mean, correction))
+
+
+@primitive("Std")
+def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None, mean=None,
+        correction=None):
+    _no_out(out, "std")
+    return np.std(a, axis=axis, dtype=dtype, ddof=ddof, keepdims=keepdims,
+                  **_var_opts(where, mean, correction))
+
+
+def _centered(a, axis, where_):
+    """``a`` minus its mean over ``axis`` (0 outside ``where``), lane counts, and the mask."""
+    mask = _mask(where_, a)
+    axes = normalize_axes(axis, a.ndim)
+    n = _count(a, axes, mask)
+    if mask is None:
+        c = a - sum(a, axis=axes, keepdims=True) / n
+    else:
+        c = _pick(mask, a - sum(a, axis=axes, keepdims=True, where=mask) / np.maximum(n, 1),
+                   0)
+    if c.dtype.kind == "c":
+        c = conjugate(c)  # the cotangent of |z|**2 is 2 conj(z) (JAX convention)
+    return c, n
+
+
+def _var_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+              where=None, mean=None, correction=None):
+    ddof = ddof if correction is None else correction
+    c, n = _centered(a, axis, where)
+    return restore_reduced(g, a, axis, keepdims) * c * (2 / (n - ddof))
+
+
+def _std_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
+              where=None, mean=None, correction=None):
+    ddof = ddof if correction is None else correction
+    c, n = _centered(a, axis, where)
+    return restore_reduced(g / ans, a, axis, keepdims) * c * (1 / (n - ddof))
+
+
+defvjp(var, _var_grad)
+defvjp(std, _std_grad, save_ans=True)
+
+
+# ---------------------------------------------------------------------------- NaN-ignoring
+
+
+def _nan_filled(a: Any, fill: float) -> tuple[Any, Any]:
+    """``a`` with NaNs replaced by ``fill`` (a constant mask: NaNs get no gradient)."""
+    nan = np.isnan(_d(a))
+    return (_pick(nan, fill, a) if np.any(nan) else a), ~nan
+
+
+@composite(np.nansum)
+def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    return sum(_nan_filled(a, 0)[0], axis, dtype, out, keepdims, initial, where)
+
+
+@composite(np.nanprod)
+def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=None):
+    return prod(_nan_filled(a, 1)[0], axis, dtype, out, keepdims, initial, where)
+
+
+def _and_where(valid: Any, where_: Any) -> Any:
+    return valid if where_ is None else valid & _d(where_)
+
+
+@composite(np.nanmean)
+def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=None):
+    filled, valid = _nan_filled(a, 0)
+    return mean(filled, axis, dtype, out, keepdims, where=_and_where(valid, where))
+
+
+@composite(np.nanvar)
+def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+           mean=None, correction=None):
+    filled, valid = _nan_filled(a, 0)
+    return var(filled, axis, dtype, out, ddof, keepdims, where=_and_where(valid, where),
+               mean=mean, correction=correction)
+
+
+@composite(np.nanstd)
+def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=None,
+           mean=None, correction=None):
+    filled, valid = _nan_filled(a, 0)
+    return std(filled, axis, dtype, out, ddof, keepdims, where=_and_where(valid, where),
+               mean=mean, correction=correction)
+
+
+# ---------------------------------------------------------------------------- average
+
+
+def _weights_along(w: Any, a: Any, axis: Any) -> Any:
+    """Weights given for ``axis`` only (NumPy's 1-D or per-axes weights) as a tensor that
+    broadcasts against ``a``."""
+    if w.shape == a.shape:
+        return w
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    axes = tuple(int(ax) % a.ndim for ax in axes)
+    if w.shape != tuple(a.shape[ax] for ax in axes):
+        raise ValueError("average: weights must have the shape of a, or of a along axis")
+    w = reshape(w, w.shape + (1,) * (a.ndim - w.ndim))
+    return moveaxis(w, tuple(range(len(axes))), axes)
+
+
+@composite(np.average)
+def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+    """The (weighted) mean along ``axis``; differentiable in ``a`` and in ``weights``."""
+    if not isinstance(a, Tensor):
+        a = Tensor(np.asarray(a))
+    if weights is None:
+        avg = mean(a, axis=axis, keepdims=keepdims)
+        scl = np.asarray(a.size / builtins.max(avg.size, 1), dtype=avg.dtype)
+        scl = Tensor._make(np.broadcast_to(scl, avg.shape).copy())
+    else:
+        w = weights if isinstance(weights, Tensor) else Tensor(np.asarray(weights))
+        if axis is None and w.shape != a.shape:
+            raise TypeError("average: axis must be specified when shapes of a and weights "
+                            "differ")
+        w = _weights_along(w, a, axis)
+        scl = sum(broadcast_to(w, a.shape), axis=axis, keepdims=keepdims)
+        if np.any(_d(scl) == 0):
+            raise ZeroDivisionError("Weights sum to zero, can't be normalized")
+        avg = sum(a * w, axis=axis, keepdims=keepdims) / scl
+    if returned:
+        if scl.shape != avg.shape:
+            scl = broadcast_to(scl, avg.shape)
+        return avg, scl
+    return avg
+
+
 # ---------------------------------------------------------------------------- no gradient
 
+argmax = constant(np.argmax)
+argmin = constant(np.argmin)
+nanargmax = constant(np.nanargmax)
+nanargmin = constant(np.nanargmin)
+all = constant(np.all)  # noqa: A001 - the NumPy name
+any = constant(np.any)  # noqa: A001 - the NumPy name
+count_nonzero = constant(np.count_nonzero)
 
-@primitive("Argmax")
-def argmax(x, axis=None, keepdims=False):
-    return np.argmax(x, axis=axis, keepdims=keepdims)
-
-
-@primitive("Argmin")
-def argmin(x, axis=None, keepdims=False):
-    return np.argmin(x, axis=axis, keepdims=keepdims)
-
-
-@primitive("All")
-def all(x, axis=None, keepdims=False):  # noqa: A001 - the NumPy name
-    return np.all(x, axis=axis, keepdims=keepdims)
-
-
-@primitive("Any")
-def any(x, axis=None, keepdims=False):  # noqa: A001 - the NumPy name
-    return np.any(x, axis=axis, keepdims=keepdims)
-
-
-@primitive("CountNonzero")
-def count_nonzero(x, axis=None, keepdims=False):
-    return np.count_nonzero(x, axis=axis, keepdims=keepdims)
+__all__ = [
+    "sum", "mean", "prod", "amax", "amin", "max", "min", "nanmax", "nanmin", "ptp", "var",
+    "std", "nansum", "nanprod", "nanmean", "nanvar", "nanstd", "average", "argmax", "argmin",
+    "nanargmax", "nanargmin", "all", "any", "count_nonzero", "normalize_axes",
+    "restore_reduced",
+]

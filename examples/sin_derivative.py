@@ -1,0 +1,57 @@
+"""Exercise (d2l): plot f(x) = sin(x) and df/dx, computing the derivative by autograd
+(never using f'(x) = cos(x)).
+
+    python examples/sin_derivative.py [--out sin_derivative.png]
+
+Needs matplotlib for the picture (``pip install matplotlib``); without it the script
+still computes the derivative, checks it against cos(x) and says how to install it.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+import arraygrad as ag
+from arraygrad import numpy as anp
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--out", default="sin_derivative.png", help="where to save the PNG")
+    p.add_argument("--points", type=int, default=201)
+    args = p.parse_args()
+
+    x = anp.linspace(-2 * np.pi, 2 * np.pi, args.points)
+    x.requires_grad_()
+    y = anp.sin(x)
+    y.backward()  # non-scalar y: the gradient of y.sum(), i.e. dy_i/dx_i for each point
+    dydx = x.grad.numpy()
+    # the functional form gives the same: ag.grad of the sum
+    assert np.allclose(dydx, ag.grad(lambda t: anp.sin(t).sum())(x.detach()).numpy())
+    err = np.max(np.abs(dydx - np.cos(x.numpy())))
+    print(f"max |autograd derivative - cos(x)| = {err:.2e} over {args.points} points")
+
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("matplotlib is not installed, so no plot was drawn; install it with:\n"
+              "    python -m pip install matplotlib")
+        return
+    fig, ax = plt.subplots(figsize=(7, 3.5))
+    ax.plot(x.numpy(), y.numpy(), label="f(x) = sin(x)")
+    ax.plot(x.numpy(), dydx, "--", label="df/dx by autograd")
+    ax.set_xlabel("x")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    fig.tight_layout()
+    fig.savefig(args.out, dpi=100)
+    print(f"saved the plot to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""Functions built from other ops, and functions whose results carry no gradient.
+
+A *composite* is a NumPy function whose gradient follows from the ops it is made of
+(``hstack`` is ``atleast_1d`` and ``concatenate``; ``median`` is ``sort`` and ``take``).
+Called with nothing that records, it is NumPy's own function on the raw arrays (one
+backend call, one Tensor: exactly NumPy's value); called on a tensor that records, its
+body runs on Tensors, so every step records and higher derivatives come for free::
+
+    @composite(np.hstack)
+    def hstack(tup, *, dtype=None, casting="same_kind"):
+        ...  # written with ops
+
+A *constant* function (integers, booleans, sets, I/O: ``argsort``, ``isin``, ``unique``)
+runs NumPy on the raw arrays and returns Tensors that are outside any graph.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ..autograd.mode import STATE
+from ..tensor import Tensor
+
+__all__ = ["composite", "constant", "records", "raw", "rewrap"]
+
+wrap = Tensor._make
+
+
+def records(obj: Any) -> bool:
+    """Does ``obj`` (a Tensor, or a list/tuple/dict holding some) record here and now?"""
+    if isinstance(obj, Tensor):
+        rg = obj._rg
+        return bool(rg) and rg <= STATE.level
+    if isinstance(obj, (list, tuple)):
+        for o in obj:
+            if records(o):
+                return True
+        return False
+    if isinstance(obj, dict):
+        for o in obj.values():
+            if records(o):
+                return True
+    return False
+
+
+def raw(obj: Any) -> Any:
+    """``obj`` with every Tensor replaced by its data (lists, tuples and dicts walked)."""
+    if isinstance(obj, Tensor):
+        return obj.data
+    if isinstance(obj, list):
+        return [raw(o) for o in obj]
+    if isinstance(obj, tuple):
+        return tuple(raw(o) for o in obj)
+    if isinstance(obj, dict):
+        return {k: raw(v) for k, v in obj.items()}
+    return obj
+
+
+def rewrap(obj: Any) -> Any:
+    """Arrays in a result as Tensors (outside any graph); containers keep their type."""
+    if isinstance(obj, Tensor):
+        return obj
+    if isinstance(obj, tuple):
+        items = [rewrap(o) for o in obj]
+        return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
+    if isinstance(obj, list):
+        return [rewrap(o) for o in obj]
+    if hasattr(obj, "dtype") and hasattr(obj, "shape"):
+        return wrap(obj)
+    return obj
+
+
+def composite(numpy_fn: Callable) -> Callable:
+    """Declare a function made of ops, with ``numpy_fn`` as its no-grad fast path."""
+
+    def decorate(body: Callable) -> Callable:
+        @functools.wraps(body)
+        def op(*args: Any, **kwargs: Any) -> Any:
+            if records(args) or (kwargs and records(kwargs)):
+                return body(*args, **kwargs)
+            return rewrap(numpy_fn(*raw(args), **raw(kwargs)))
+
+        op.numpy_fn = numpy_fn
+        op.composite = body
+        return op
+
+    return decorate
+
+
+def constant(numpy_fn: Callable, name: str | None = None) -> Callable:
+    """``numpy_fn`` on raw arrays, its results Tensors without a graph: for functions whose
+    results are integers, booleans, sets or I/O, where no gradient exists."""
+
+    def op(*args: Any, **kwargs: Any) -> Any:
+        return rewrap(numpy_fn(*raw(args), **raw(kwargs)))
+
+    op.__name__ = op.__qualname__ = name or getattr(numpy_fn, "__name__", "constant")
+    op.__doc__ = (f"NumPy's ``{op.__name__}`` on the raw arrays; its result carries no "
+                  "gradient (integers, booleans, sets or I/O).")
+    op.__wrapped__ = numpy_fn
+    op.nondifferentiable = True
+    return op
