@@ -94,9 +94,9 @@ def _pow_grad_base(g, ans, x, y, pw):
         if y == 2:
             return g * (x * 2)
         return g * (y * pw(x, y - 1))
-    yd = _d(y)
-    if np.any(yd == 0):  # d(x**0)/dx = 0, also at x = 0 (avoid 0 * 0**-1)
-        return g * (y * pw(x, where(yd == 0, 1, y - 1)))
+    both_zero = (_d(y) == 0) & (_d(x) == 0)
+    if np.any(both_zero):  # d(x**0)/dx = 0 at x = 0 too (not 0 * 0**-1)
+        return g * (y * pw(x, where(both_zero, 1, y - 1)))
     return g * (y * pw(x, y - 1))
 
 
