@@ -133,10 +133,6 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, where: str) -
     return roots
 
 
-def _nout(node: Any) -> int:
-    return node.op.nout if type(node) is Node else 1
-
-
 def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | None) -> list:
     """The backward loop. With ``capture`` (autograd.grad), return the gradients arriving
     at those tensors and leave every ``.grad`` untouched."""
@@ -145,7 +141,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
     for node, idx, g in roots:
         buf = buffers.get(node)
         if buf is None:
-            buf = buffers[node] = [None] * _nout(node)
+            buf = buffers[node] = [None] * node.nout
             heap.append((-node.seq, node))
         buf[idx] = g if buf[idx] is None else buf[idx] + g
     heapq.heapify(heap)
@@ -163,9 +159,10 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
     prev_level = state.level
     state.level = 2 if create_graph else 0
     apply = _apply_checked if DETECT_ANOMALY else _apply  # anomaly mode: one check per run
+    heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while heap:
-            node = heapq.heappop(heap)[1]
+            node = heappop(heap)[1]
             grads = buffers.pop(node)
             if node.pre_hooks:
                 grads = _run_pre_hooks(node, grads)
@@ -187,14 +184,14 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
             if node.post_hooks:
                 results = _run_post_hooks(node, results, grads)
             if not retain_graph:
-                node.release()
+                node.args = node.ans = node.out_ref = None  # Node.release, inlined
             for (_argnum, nxt, idx), gi in zip(node.edges, results):
                 if gi is None or (needed is not None and nxt not in needed):
                     continue
                 buf = buffers.get(nxt)
                 if buf is None:
-                    buf = buffers[nxt] = [None] * _nout(nxt)
-                    heapq.heappush(heap, (-nxt.seq, nxt))
+                    buf = buffers[nxt] = [None] * nxt.nout
+                    heappush(heap, (-nxt.seq, nxt))
                 prev = buf[idx]
                 buf[idx] = gi if prev is None else prev + gi
     finally:
@@ -235,7 +232,7 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
             )
         else:  # a custom Function that asked for None (set_materialize_grads(False))
             g = tuple(grads)
-    kwargs = node.kwargs
+    kwargs = node.kwargs if op.rule_kwargs else _NO_KWARGS
     vjps = op.vjps
     results = []
     for argnum, _nxt, _idx in node.edges:
@@ -246,6 +243,9 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
             gi = _unbroadcast(gi, args[argnum])
         results.append(gi)
     return results
+
+
+_NO_KWARGS: dict = {}
 
 
 def _unbroadcast(g: Tensor, target: Any) -> Tensor:

@@ -60,15 +60,18 @@ class Node(_GraphNode):
         "out_ref",  # weak reference to the output when the rule needs it (version check)
         "versions",  # ((argnum, version), ...) of the saved Tensors at save time
         "rg",  # recording style of the output (1 PyTorch, 2 MXNet)
+        "nout",  # number of outputs (the engine sizes gradient buffers by it)
     )
 
-    def __init__(self, op: Any, args: tuple, kwargs: dict, ans: Any, edges: tuple, rg: int):
+    def __init__(self, op: Any, args: tuple, kwargs: dict, ans: Any, edges: tuple, rg: int,
+                 versions: tuple | None = None):
         self.op = op
         self.args = args
         self.kwargs = kwargs
         self.ans = ans
         self.out_ref = None
-        self.versions = None
+        self.versions = versions
+        self.nout = op.nout
         self.edges = edges  # ((argnum, next_node, output_index), ...)
         self.seq = next(_sequence)
         self.rg = rg
@@ -111,6 +114,7 @@ class AccumulateGrad(_GraphNode):
     """The sink for a leaf's gradient: ``next_functions`` of a node reaches leaves through it."""
 
     __slots__ = ("_leaf",)
+    nout = 1
 
     def __init__(self, leaf: Any):
         # A weak reference: the graph must not keep a deleted leaf (and its buffers) alive.

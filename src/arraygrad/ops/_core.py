@@ -73,7 +73,8 @@ class Spec:
 class Primitive:
     """One differentiable operation: a forward on raw arrays and its rules."""
 
-    __slots__ = ("name", "node_name", "fwd", "vjps", "jvps", "save", "save_ans", "nout", "op")
+    __slots__ = ("name", "node_name", "fwd", "vjps", "jvps", "save", "save_ans", "nout", "op",
+                 "rule_kwargs")
     materialize = True  # a multi-output rule gets zeros for outputs that got no gradient
 
     def __init__(self, fwd: Callable, name: str, nout: int = 1) -> None:
@@ -86,6 +87,9 @@ class Primitive:
         self.save_ans = False
         self.nout = nout
         self.op: Callable | None = None
+        # Whether rules receive the op's keyword arguments. Ufunc keywords (dtype=, ...)
+        # don't change a derivative, so their rules are called without them.
+        self.rule_kwargs = True
 
     def diff_positions(self, nargs: int) -> list[int]:
         return [i for i in range(nargs) if i in self.vjps]
@@ -179,7 +183,7 @@ def _unary(prim: Primitive) -> Callable:
         if isinstance(x, Tensor):
             rg = x._rg
             if rg and rg <= STATE.level and 0 in prim.vjps:
-                return record(prim, (x, *args), kwargs)
+                return _record_unary(prim, x, args, kwargs)
             return wrap(fwd(x.data, *args, **kwargs))
         return wrap(fwd(x, *args, **kwargs))
 
@@ -193,17 +197,17 @@ def _binary(prim: Primitive) -> Callable:
         if isinstance(x, Tensor):
             rg = x._rg
             if rg and rg <= STATE.level:
-                return record(prim, (x, y, *args), kwargs)
+                return _record_binary(prim, x, y, args, kwargs)
             if isinstance(y, Tensor):
                 rg = y._rg
                 if rg and rg <= STATE.level:
-                    return record(prim, (x, y, *args), kwargs)
+                    return _record_binary(prim, x, y, args, kwargs)
                 return wrap(fwd(x.data, y.data, *args, **kwargs))
             return wrap(fwd(x.data, y, *args, **kwargs))
         if isinstance(y, Tensor):
             rg = y._rg
             if rg and rg <= STATE.level:
-                return record(prim, (x, y, *args), kwargs)
+                return _record_binary(prim, x, y, args, kwargs)
             return wrap(fwd(x, y.data, *args, **kwargs))
         return wrap(fwd(x, y, *args, **kwargs))
 
@@ -268,8 +272,7 @@ def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
         versions = None
     nout = prim.nout
     node = Node(prim, saved, kwargs, ans if (prim.save_ans or nout > 1) else None,
-                tuple(edges), rg)
-    node.versions = versions
+                tuple(edges), rg, versions)
     if _EXTRAS:  # saved-tensor hooks or anomaly mode are on somewhere: off the fast path
         _extras(node)
     if nout == 1:
@@ -278,6 +281,77 @@ def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
             node.out_ref = weakref.ref(out)
         return out
     return tuple(_multi_output(a, node, k, rg) for k, a in enumerate(ans))
+
+
+# The two common shapes of ``record``, spelled out: most recorded ops are unary or binary
+# and single-output, and skipping the generic loops is worth a microsecond per op.
+
+
+def _record_unary(prim: Primitive, x: Tensor, args: tuple, kwargs: dict) -> Any:
+    if prim.nout != 1 or _EXTRAS:
+        return record(prim, (x, *args), kwargs)
+    ans = prim.fwd(x.data, *args, **kwargs)
+    node = x._node
+    edge = (0, x._accumulator() if node is None else node, x._out)
+    rg = x._rg
+    if prim.save:
+        node = Node(prim, (x, *args), kwargs, ans if prim.save_ans else None, (edge,), rg,
+                    ((0, x._version),))
+    else:
+        node = Node(prim, (Spec(x.data), *args), kwargs, ans if prim.save_ans else None,
+                    (edge,), rg, None)
+    out = wrap(ans, node, 0, rg)
+    if prim.save_ans:
+        node.out_ref = weakref.ref(out)
+    return out
+
+
+def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict) -> Any:
+    if prim.nout != 1 or _EXTRAS:
+        return record(prim, (x, y, *args), kwargs)
+    level = STATE.level
+    vjps = prim.vjps
+    edges = []
+    rg = 2
+    if isinstance(x, Tensor):
+        xd = x.data
+        r = x._rg
+        if r and r <= level and 0 in vjps:
+            node = x._node
+            edges.append((0, x._accumulator() if node is None else node, x._out))
+            rg = r
+    else:
+        xd = x
+    if isinstance(y, Tensor):
+        yd = y.data
+        r = y._rg
+        if r and r <= level and 1 in vjps:
+            node = y._node
+            edges.append((1, y._accumulator() if node is None else node, y._out))
+            if r < rg:
+                rg = r
+    else:
+        yd = y
+    ans = prim.fwd(xd, yd, *args, **kwargs)
+    if not edges:
+        return wrap(ans)
+    if prim.save:
+        saved = (x, y, *args)
+        if xd is x:
+            versions = ((1, y._version),)
+        elif yd is y:
+            versions = ((0, x._version),)
+        else:
+            versions = ((0, x._version), (1, y._version))
+    else:
+        saved = (Spec(xd) if xd is not x else x, Spec(yd) if yd is not y else y, *args)
+        versions = None
+    node = Node(prim, saved, kwargs, ans if prim.save_ans else None, tuple(edges), rg,
+                versions)
+    out = wrap(ans, node, 0, rg)
+    if prim.save_ans:
+        node.out_ref = weakref.ref(out)
+    return out
 
 
 def _multi_output(data: Any, node: Node, k: int, rg: int) -> Tensor:
@@ -296,7 +370,12 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
     The single place where broadcasting is undone: the engine calls it on every rule's
     result, so rules never think about broadcasting.
     """
-    shape_t = target.shape
+    data = g.data
+    t = target.data if type(target) is Tensor else target  # a Tensor or a Spec
+    shape_t = t.shape
+    dt = t.dtype
+    if data.shape == shape_t and data.dtype == dt:
+        return g  # the common case: nothing to undo
     if g.shape != shape_t:
         lead = g.ndim - len(shape_t)
         axes = tuple(range(lead)) + tuple(
@@ -306,7 +385,6 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
             g = _ops.reduce.sum(g, axis=axes, keepdims=False)
         if g.shape != shape_t:
             g = _ops.shape.reshape(g, shape_t)
-    dt = target.dtype
     if g.dtype != dt:
         if g.dtype.kind == "c" and dt.kind != "c":
             g = _ops.elementwise.real(g)
