@@ -69,7 +69,6 @@ from ..ops.elementwise import (
     atan2,
     atanh,
     bitwise_and,
-    bitwise_count,
     bitwise_invert,
     bitwise_left_shift,
     bitwise_not,
@@ -309,6 +308,11 @@ from ..ops.sort import (
 )
 from ..tensor import Tensor
 from ..tensor import tensor as _tensor
+
+if hasattr(_np, "bitwise_count"):  # NumPy >= 2
+    from ..ops.elementwise import bitwise_count
+if hasattr(_np, "trapz"):  # NumPy < 2.4 still has the old name
+    trapz = trapezoid
 from . import fft, linalg, random
 
 ndarray = Tensor

@@ -20,6 +20,8 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from ..autograd.mode import STATE
 from ..tensor import Tensor
 
@@ -78,8 +80,8 @@ def composite(numpy_fn: Callable) -> Callable:
     def decorate(body: Callable) -> Callable:
         @functools.wraps(body)
         def op(*args: Any, **kwargs: Any) -> Any:
-            if records(args) or (kwargs and records(kwargs)):
-                return body(*args, **kwargs)
+            if numpy_fn is None or records(args) or (kwargs and records(kwargs)):
+                return body(*args, **kwargs)  # (no NumPy twin: an older NumPy)
             return rewrap(numpy_fn(*raw(args), **raw(kwargs)))
 
         op.numpy_fn = numpy_fn
@@ -89,11 +91,14 @@ def composite(numpy_fn: Callable) -> Callable:
     return decorate
 
 
-def constant(numpy_fn: Callable, name: str | None = None) -> Callable:
+def constant(numpy_fn: Callable | None, name: str | None = None) -> Callable:
     """``numpy_fn`` on raw arrays, its results Tensors without a graph: for functions whose
-    results are integers, booleans, sets or I/O, where no gradient exists."""
+    results are integers, booleans, sets or I/O, where no gradient exists. (``None``: a
+    function this NumPy lacks; calling it says so.)"""
 
     def op(*args: Any, **kwargs: Any) -> Any:
+        if numpy_fn is None:
+            raise AttributeError(f"numpy.{name} needs a newer NumPy ({np.__version__} here)")
         return rewrap(numpy_fn(*raw(args), **raw(kwargs)))
 
     op.__name__ = op.__qualname__ = name or getattr(numpy_fn, "__name__", "constant")

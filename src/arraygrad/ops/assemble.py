@@ -176,7 +176,7 @@ def dsplit(ary, indices_or_sections):
     return _nd_split(ary, indices_or_sections, 2, 3, "dsplit")
 
 
-@composite(np.unstack)
+@composite(getattr(np, "unstack", None))
 def unstack(x, /, *, axis=0):
     x = _t(x)
     index = [slice(None)] * x.ndim

@@ -35,12 +35,13 @@ NAMES = (
     "bartlett", "blackman", "hamming", "hanning", "kaiser",
 )
 
-__all__ = [*NAMES, "bincount", "histogram"]
+__all__ = ["bincount", "histogram"]
 
 for _name in NAMES:
     _fn = getattr(np, _name, None)
-    if _fn is not None:
+    if _fn is not None:  # (an older NumPy lacks a few)
         globals()[_name] = constant(_fn, _name)
+        __all__.append(_name)
 del _name, _fn
 
 

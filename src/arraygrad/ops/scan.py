@@ -111,12 +111,12 @@ def _cumulative(scan: Any, x: Any, axis: Any, dtype: Any, out: Any, include_init
     return res
 
 
-@composite(np.cumulative_sum)
+@composite(getattr(np, "cumulative_sum", None))
 def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
     return _cumulative(cumsum, x, axis, dtype, out, include_initial, 0)
 
 
-@composite(np.cumulative_prod)
+@composite(getattr(np, "cumulative_prod", None))
 def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
     return _cumulative(cumprod, x, axis, dtype, out, include_initial, 1)
 
@@ -173,7 +173,7 @@ def ediff1d(ary, to_end=None, to_begin=None):
     return concatenate(parts) if len(parts) > 1 else parts[0]
 
 
-@composite(np.trapezoid)
+@composite(getattr(np, "trapezoid", None) or np.trapz)
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The trapezoidal rule; differentiable in ``y`` and in the sample points ``x``."""
     y = _t(y)

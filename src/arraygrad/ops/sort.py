@@ -251,7 +251,6 @@ def _no_out(out: Any, name: str) -> None:
 
 searchsorted = constant(np.searchsorted)
 unique = constant(np.unique)
-unique_all = constant(np.unique_all)
-unique_counts = constant(np.unique_counts)
-unique_inverse = constant(np.unique_inverse)
-unique_values = constant(np.unique_values)
+unique_all, unique_counts, unique_inverse, unique_values = (  # NumPy >= 2
+    constant(getattr(np, n, None), n)
+    for n in ("unique_all", "unique_counts", "unique_inverse", "unique_values"))
