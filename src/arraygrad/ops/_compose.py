@@ -25,7 +25,8 @@ import numpy as np
 from ..autograd.mode import STATE
 from ..tensor import Tensor
 
-__all__ = ["composite", "constant", "records", "raw", "rewrap"]
+__all__ = ["composite", "constant", "records", "raw", "rewrap", "data_of", "as_tensor",
+           "no_out"]
 
 wrap = Tensor._make
 
@@ -58,6 +59,24 @@ def raw(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: raw(v) for k, v in obj.items()}
     return obj
+
+
+def data_of(x: Any) -> Any:
+    """A Tensor's data (for masks, indices and branch choices, which carry no gradient);
+    anything else as it is."""
+    return x.data if isinstance(x, Tensor) else x
+
+
+def as_tensor(x: Any) -> Tensor:
+    """``x`` as a Tensor (a constant one when it is an array or a number)."""
+    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+
+
+def no_out(out: Any, name: str) -> None:
+    """Refuse NumPy's ``out=``: a tensor inside a graph is never written into."""
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported by arraygrad (a tensor inside a graph "
+                        "is never written into); use the returned tensor")
 
 
 def rewrap(obj: Any) -> Any:

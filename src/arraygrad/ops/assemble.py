@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._compose import as_tensor as _t
 from ._compose import composite
+from ._compose import data_of as _d
 from .elementwise import where
 from .index import getitem, setitem, take
 from .shape import (
@@ -35,14 +37,6 @@ __all__ = [
     "array_split", "hsplit", "vsplit", "dsplit", "unstack", "append", "insert", "delete",
     "trim_zeros", "meshgrid", "piecewise", "apply_along_axis", "apply_over_axes",
 ]
-
-
-def _d(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 def _as_list(result: Any) -> list:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._compose import constant, raw, records, rewrap
+from ._compose import constant, no_out, raw, records, rewrap
 from ._core import defvjp_variadic, primitive
 
 __all__ = ["einsum", "einsum_path"]
@@ -140,8 +140,7 @@ defvjp_variadic(_einsum, _einsum_grad, save=True)
 
 def einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any) -> Any:
     """``numpy.einsum``, differentiable in every operand (see the module's notes)."""
-    if out is not None:
-        raise TypeError("einsum: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "einsum")
     if not records(operands):
         return rewrap(np.einsum(*raw(operands), optimize=optimize, **kwargs))
     subscripts, ops = _split_args(operands)

@@ -10,16 +10,13 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import creation
+from ._compose import as_tensor as _t
 from ._compose import records
 from .elementwise import log10, power
 from .index import setitem
 from .shape import broadcast_to, expand_dims, moveaxis
 
 __all__ = ["full", "full_like", "linspace", "logspace", "geomspace"]
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,

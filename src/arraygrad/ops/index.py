@@ -8,6 +8,9 @@ import numpy as np
 
 from .._backend import add_at, array_module
 from ..tensor import Tensor
+from ._compose import data_of as _d
+from ._compose import no_out
+from ._compose import records as _records
 from ._core import defvjp, primitive
 from .elementwise import where
 from .shape import reshape
@@ -121,13 +124,8 @@ defvjp(_take, _take_grad, save=False)
 def take(a: Any, indices: Any, axis: int | None = None, out: Any = None,
          mode: str = "raise") -> Tensor:
     """``numpy.take``; the gradient adds back onto the taken elements (repeats add up)."""
-    if out is not None:
-        raise TypeError("take: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "take")
     return _take(a, _d(indices), axis=axis, mode=mode)
-
-
-def _d(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
 
 
 # ---------------------------------------------------------------------------- along an axis
@@ -190,12 +188,6 @@ def put_along_axis(arr: Any, indices: Any, values: Any, axis: int | None, *,
     return arr
 
 
-def _records(x: Any) -> bool:
-    from ._compose import records
-
-    return records(x)
-
-
 # ---------------------------------------------------------------------------- diagonals
 
 
@@ -245,8 +237,7 @@ def diagflat(v: Any, k: int = 0) -> Tensor:
 
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1, dtype: Any = None,
           out: Any = None) -> Tensor:
-    if out is not None:
-        raise TypeError("trace: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "trace")
     if not _records(a):
         return Tensor._make(np.trace(_d(a), offset, axis1, axis2, dtype))
     from .reduce import sum as _sum
@@ -272,8 +263,7 @@ defvjp(triu, lambda g, ans, m, k=0: triu(g, k), save=False)
 
 
 def compress(condition: Any, a: Any, axis: int | None = None, out: Any = None) -> Tensor:
-    if out is not None:
-        raise TypeError("compress: out= is not supported by arraygrad")
+    no_out(out, "compress")
     if not _records(a):
         return Tensor._make(np.compress(_d(condition), _d(a), axis))
     return take(a, np.nonzero(np.asarray(_d(condition)))[0], axis=axis)
@@ -289,8 +279,7 @@ def extract(condition: Any, arr: Any) -> Tensor:
 
 def choose(a: Any, choices: Any, out: Any = None, mode: str = "raise") -> Tensor:
     """``numpy.choose``: differentiable in the choices."""
-    if out is not None:
-        raise TypeError("choose: out= is not supported by arraygrad")
+    no_out(out, "choose")
     choices = list(choices) if not isinstance(choices, Tensor) else list(choices)
     if not _records(choices):
         return Tensor._make(np.choose(_d(a), [_d(c) for c in choices], mode=mode))

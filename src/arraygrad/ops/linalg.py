@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._compose import records
+from ._compose import as_tensor as _t
+from ._compose import data_of as _raw
+from ._compose import no_out, records
 from ._core import defvjp, primitive, wrap
 from .elementwise import conjugate, multiply, where
 from .reduce import restore_reduced
@@ -36,14 +38,9 @@ def _ndim(x: Any) -> int:
     return x.ndim if hasattr(x, "ndim") else np.ndim(x)
 
 
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
-
-
 def matmul(a: Any, b: Any, /, out: Any = None, **kwargs: Any) -> Tensor:
     """``a @ b`` with NumPy's rules for 1-D operands (promoted, then squeezed)."""
-    if out is not None:
-        raise TypeError("matmul: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "matmul")
     if not (records(a) or records(b)):
         return wrap(np.matmul(_raw(a), _raw(b), **kwargs))
     na, nb = _ndim(a), _ndim(b)
@@ -72,8 +69,7 @@ defvjp(_vector_dot, lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a)
 def dot(a: Any, b: Any, out: Any = None) -> Tensor:
     """NumPy's ``dot``: scalars multiply, vectors and matrices as ``matmul``, and for N-D
     a sum product over the last axis of ``a`` and the second-to-last of ``b``."""
-    if out is not None:
-        raise TypeError("dot: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "dot")
     if not (records(a) or records(b)):
         return wrap(np.dot(_raw(a), _raw(b)))
     na, nb = _ndim(a), _ndim(b)
@@ -82,10 +78,6 @@ def dot(a: Any, b: Any, out: Any = None) -> Tensor:
     if na <= 2 and nb <= 2:
         return matmul(a, b)
     return tensordot(a, b, axes=([na - 1], [max(nb - 2, 0)]))
-
-
-def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
 
 
 def _axes_list(ax: Any, ndim: int) -> list[int]:
@@ -127,8 +119,7 @@ def inner(a: Any, b: Any, /) -> Tensor:
 
 
 def outer(a: Any, b: Any, out: Any = None) -> Tensor:
-    if out is not None:
-        raise TypeError("outer: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "outer")
     if not (records(a) or records(b)):
         return wrap(np.outer(_raw(a), _raw(b)))
     return expand_dims(ravel(a), 1) * expand_dims(ravel(b), 0)
@@ -153,8 +144,7 @@ def _ufunc_kwargs(name: str, kwargs: dict) -> None:
 
 def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, **kwargs: Any) -> Tensor:
     """The array API's vector dot product over ``axis``, conjugating ``x1``."""
-    if out is not None:
-        raise TypeError("vecdot: out= is not supported by arraygrad")
+    no_out(out, "vecdot")
     _ufunc_kwargs("vecdot", kwargs)
     if not (records(x1) or records(x2)):
         return wrap(np.vecdot(_raw(x1), _raw(x2), axis=axis, **kwargs))
@@ -168,8 +158,7 @@ def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, **kwargs: An
 
 def matvec(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Tensor:
     """Matrix-vector products over the last axes, broadcasting the others."""
-    if out is not None:
-        raise TypeError("matvec: out= is not supported by arraygrad")
+    no_out(out, "matvec")
     _ufunc_kwargs("matvec", kwargs)
     if not (records(x1) or records(x2)):
         return wrap(np.matvec(_raw(x1), _raw(x2), **kwargs))
@@ -178,8 +167,7 @@ def matvec(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Tensor:
 
 def vecmat(x1: Any, x2: Any, /, out: Any = None, **kwargs: Any) -> Tensor:
     """Vector-matrix products over the last axes, conjugating the vector."""
-    if out is not None:
-        raise TypeError("vecmat: out= is not supported by arraygrad")
+    no_out(out, "vecmat")
     _ufunc_kwargs("vecmat", kwargs)
     if not (records(x1) or records(x2)):
         return wrap(np.vecmat(_raw(x1), _raw(x2), **kwargs))

@@ -5,12 +5,12 @@ differentiable construction from other ops when something does."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..tensor import Tensor
+from ._compose import as_tensor as _t
 from ._compose import composite, records
+from ._compose import data_of as _d
 from .elementwise import conjugate, power, real, remainder, sqrt, where
 from .index import diagonal, take
 from .linalg import _matmul, dot
@@ -21,14 +21,6 @@ __all__ = [
     "convolve", "correlate", "interp", "cov", "corrcoef", "unwrap", "vander", "polyval",
     "polyadd", "polysub", "polymul", "polyder", "polyint", "polydiv", "poly", "polyfit", "roots",
 ]
-
-
-def _d(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 # ---------------------------------------------------------------------------- convolution

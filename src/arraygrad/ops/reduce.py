@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._compose import composite, constant
+from ._compose import as_tensor, composite, constant
+from ._compose import data_of as _d
+from ._compose import no_out as _no_out
 from ._core import defvjp, primitive
 from .elementwise import conjugate
 from .elementwise import where as _pick  # ``where`` is also a keyword of reductions
@@ -42,16 +44,6 @@ def restore_reduced(g, x, axis, keepdims):
         if axes:
             g = expand_dims(g, axes)
     return broadcast_to(g, x.shape)
-
-
-def _no_out(out: Any, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported by arraygrad (a tensor inside a graph "
-                        "is never written into); use the returned tensor")
-
-
-def _d(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
 
 
 def _opts(initial: Any = None, where: Any = None) -> dict:
@@ -349,14 +341,13 @@ def _weights_along(w: Any, a: Any, axis: Any) -> Any:
 @composite(np.average)
 def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     """The (weighted) mean along ``axis``; differentiable in ``a`` and in ``weights``."""
-    if not isinstance(a, Tensor):
-        a = Tensor(np.asarray(a))
+    a = as_tensor(a)
     if weights is None:
         avg = mean(a, axis=axis, keepdims=keepdims)
         scl = np.asarray(a.size / builtins.max(avg.size, 1), dtype=avg.dtype)
         scl = Tensor._make(np.broadcast_to(scl, avg.shape).copy())
     else:
-        w = weights if isinstance(weights, Tensor) else Tensor(np.asarray(weights))
+        w = as_tensor(weights)
         if axis is None and w.shape != a.shape:
             raise TypeError("average: axis must be specified when shapes of a and weights "
                             "differ")

@@ -8,10 +8,13 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._compose import as_tensor as _t
 from ._compose import composite, records
+from ._compose import data_of as _d
+from ._compose import no_out as _no_out
 from ._core import defvjp, primitive
 from .elementwise import where
-from .reduce import _nan_filled, _no_out
+from .reduce import _nan_filled
 from .reduce import sum as _sum
 from .shape import concatenate, flip, ravel, reshape
 
@@ -19,14 +22,6 @@ __all__ = [
     "cumsum", "cumprod", "nancumsum", "nancumprod", "cumulative_sum", "cumulative_prod",
     "diff", "ediff1d", "gradient", "trapezoid",
 ]
-
-
-def _d(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 @primitive("Cumsum")

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._compose import records
+from ._compose import no_out, records
 from ._core import defvjp, defvjp_variadic, primitive
 
 
@@ -122,9 +122,7 @@ def _array_items(arrays: Any, name: str) -> tuple:
 
 def concatenate(arrays: Any, /, axis: int | None = 0, out: Any = None, *, dtype: Any = None,
                 casting: str = "same_kind") -> Tensor:
-    if out is not None:
-        raise TypeError("concatenate: out= is not supported by arraygrad (tensors are immutable "
-                        "inside a graph); use the returned tensor")
+    no_out(out, "concatenate")
     return _concatenate(*_array_items(arrays, "concatenate"), axis=axis, dtype=dtype,
                         casting=casting)
 
@@ -147,8 +145,7 @@ defvjp_variadic(_stack, _stack_grad, save=False)
 
 def stack(arrays: Any, axis: int = 0, out: Any = None, *, dtype: Any = None,
           casting: str = "same_kind") -> Tensor:
-    if out is not None:
-        raise TypeError("stack: out= is not supported by arraygrad; use the returned tensor")
+    no_out(out, "stack")
     return _stack(*_array_items(arrays, "stack"), axis=axis, dtype=dtype, casting=casting)
 
 

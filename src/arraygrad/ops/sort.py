@@ -16,7 +16,10 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from ._compose import as_tensor as _t
 from ._compose import composite, constant, records
+from ._compose import data_of as _d
+from ._compose import no_out as _no_out
 from ._core import defvjp, primitive
 from .elementwise import where
 from .index import take_along_axis
@@ -28,14 +31,6 @@ __all__ = [
     "unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
     "sort_inplace",
 ]
-
-
-def _d(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
-
-
-def _t(x: Any) -> Tensor:
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
 
 
 # ---------------------------------------------------------------------------- sort
@@ -240,11 +235,6 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
 def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     _no_out(out, "nanmedian")
     return _quantile(a, 0.5, axis, "linear", keepdims, True, None, "nanmedian")
-
-
-def _no_out(out: Any, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"{name}: out= is not supported by arraygrad; use the returned tensor")
 
 
 # ---------------------------------------------------------------------------- no gradient
