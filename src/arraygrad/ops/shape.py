@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._compose import no_out, records
+from ._compose import composite, no_out, records
 from ._core import defvjp, defvjp_variadic, primitive
 
 
@@ -158,6 +158,7 @@ def _permutation(numpy_fn: Any, ndim: int, *args: Any, **kwargs: Any) -> tuple[i
     return tuple(n - 1 for n in numpy_fn(probe, *args, **kwargs).shape)
 
 
+@composite(np.rollaxis)
 def rollaxis(a: Any, axis: int, start: int = 0) -> Tensor:
     return transpose(a, _permutation(np.rollaxis, np.ndim(_raw(a)), axis, start))
 
@@ -185,18 +186,22 @@ def _at_least(numpy_fn: Any, arys: tuple) -> Any:
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@composite(np.atleast_1d)
 def atleast_1d(*arys: Any) -> Any:
     return _at_least(np.atleast_1d, arys)
 
 
+@composite(np.atleast_2d)
 def atleast_2d(*arys: Any) -> Any:
     return _at_least(np.atleast_2d, arys)
 
 
+@composite(np.atleast_3d)
 def atleast_3d(*arys: Any) -> Any:
     return _at_least(np.atleast_3d, arys)
 
 
+@composite(np.broadcast_arrays)
 def broadcast_arrays(*args: Any, subok: bool = False) -> tuple:
     shape = np.broadcast_shapes(*[np.shape(_raw(a)) for a in args])
     return tuple(broadcast_to(a, shape) for a in args)
@@ -222,6 +227,7 @@ def flipud(m: Any) -> Tensor:
     return flip(m, 0)
 
 
+@composite(np.rot90)
 def rot90(m: Any, k: int = 1, axes: Any = (0, 1)) -> Tensor:
     """NumPy's ``rot90``, made of ``flip`` and ``transpose`` as NumPy makes it."""
     ndim = np.ndim(_raw(m))
