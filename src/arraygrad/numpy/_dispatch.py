@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.mode import STATE
+from ..ops._compose import raw, records, rewrap
 from ..tensor import Tensor
 
 _FUNCTIONS: dict[Any, Any] = {}
@@ -54,38 +54,6 @@ def register(numpy_fn: Any, ours: Any) -> None:
     (_UFUNCS if isinstance(numpy_fn, np.ufunc) else _FUNCTIONS)[numpy_fn] = ours
 
 
-def _needs_grad(obj: Any) -> bool:
-    if isinstance(obj, Tensor):
-        return bool(obj._rg) and obj._rg <= STATE.level
-    if isinstance(obj, (list, tuple)):
-        return any(_needs_grad(o) for o in obj)
-    if isinstance(obj, dict):
-        return any(_needs_grad(o) for o in obj.values())
-    return False
-
-
-def _unwrap(obj: Any) -> Any:
-    if isinstance(obj, Tensor):
-        return obj.data
-    if isinstance(obj, list):
-        return [_unwrap(o) for o in obj]
-    if isinstance(obj, tuple):
-        return tuple(_unwrap(o) for o in obj)
-    if isinstance(obj, dict):
-        return {k: _unwrap(v) for k, v in obj.items()}
-    return obj
-
-
-def _rewrap(obj: Any) -> Any:
-    if isinstance(obj, np.ndarray):
-        return Tensor._make(obj)
-    if isinstance(obj, tuple):
-        return tuple(_rewrap(o) for o in obj)
-    if isinstance(obj, list):
-        return [_rewrap(o) for o in obj]
-    return obj
-
-
 def _unsupported(name: str, args: Any) -> TypeError:
     shapes = [f"{tuple(a.shape)} {a.dtype}" for a in _flat_tensors(args)]
     return TypeError(
@@ -111,9 +79,9 @@ def dispatch_function(func: Any, args: tuple, kwargs: dict) -> Any:
     ours = _FUNCTIONS.get(func)
     if ours is not None:
         return ours(*args, **kwargs)
-    if _needs_grad(args) or _needs_grad(kwargs):
+    if records(args) or records(kwargs):
         raise _unsupported(getattr(func, "__name__", str(func)), (args, kwargs))
-    return _rewrap(func(*_unwrap(args), **_unwrap(kwargs)))
+    return rewrap(func(*raw(args), **raw(kwargs)))
 
 
 def dispatch_ufunc(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dict) -> Any:
@@ -135,22 +103,22 @@ def dispatch_ufunc(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dic
             if fn is not None:
                 kwargs.setdefault("axis", 0)
                 return fn(*inputs, **kwargs)
-    if _needs_grad(inputs):
+    if records(inputs):
         raise _unsupported(f"{ufunc.__name__}.{method}" if method != "__call__"
                            else ufunc.__name__, inputs)
-    return _rewrap(getattr(ufunc, method)(*_unwrap(inputs), **_unwrap(kwargs)))
+    return rewrap(getattr(ufunc, method)(*raw(inputs), **raw(kwargs)))
 
 
 def _with_out(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dict) -> Any:
     outs = out if isinstance(out, tuple) else (out,)
-    if _needs_grad(inputs) or _needs_grad(outs):
+    if records(inputs) or records(outs):
         raise TypeError(
             f"numpy.{ufunc.__name__}(..., out=...) cannot be recorded by arraygrad: writing "
             "into an existing tensor inside a graph is not differentiable. Drop out= and use "
             "the result (or run the update under ag.no_grad())."
         )
     raw_out = tuple(o.data if isinstance(o, Tensor) else o for o in outs)
-    getattr(ufunc, method)(*_unwrap(inputs), out=raw_out, **_unwrap(kwargs))
+    getattr(ufunc, method)(*raw(inputs), out=raw_out, **raw(kwargs))
     for o in outs:
         if isinstance(o, Tensor):
             o._version += 1
