@@ -137,42 +137,28 @@ class Module:
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
         d = self.__dict__
-        params = d.get("_parameters")
-        if isinstance(value, Parameter):
-            if params is None:
-                raise AttributeError(
-                    "cannot assign parameters before Module.__init__() call; call "
-                    "super().__init__() first in your module's __init__"
-                )
-            self._forget(name)
-            params[name] = value
-            return
-        if params is not None and name in params:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign a {type(value).__name__} as parameter {name!r} "
-                    "(ag.nn.Parameter or None expected)"
-                )
-            params[name] = None
-            return
-        modules = d.get("_modules")
-        if isinstance(value, Module):
-            if modules is None:
-                raise AttributeError(
-                    "cannot assign a module before Module.__init__() call; call "
-                    "super().__init__() first in your module's __init__"
-                )
-            self._forget(name)
-            modules[name] = value
-            return
-        if modules is not None and name in modules:
-            if value is not None:
-                raise TypeError(
-                    f"cannot assign a {type(value).__name__} as child module {name!r} "
-                    "(ag.nn.Module or None expected)"
-                )
-            modules[name] = None
-            return
+        # Parameters, then child modules: a value of the kind registers under the name; a
+        # registered name only takes None (or another value of its kind).
+        for store_name, kind, label in (("_parameters", Parameter, "parameter"),
+                                        ("_modules", Module, "child module")):
+            store = d.get(store_name)
+            if isinstance(value, kind):
+                if store is None:
+                    raise AttributeError(
+                        f"cannot assign a {label} before Module.__init__() call; call "
+                        "super().__init__() first in your module's __init__"
+                    )
+                self._forget(name)
+                store[name] = value
+                return
+            if store is not None and name in store:
+                if value is not None:
+                    raise TypeError(
+                        f"cannot assign a {type(value).__name__} as {label} {name!r} "
+                        f"(ag.nn.{kind.__name__} or None expected)"
+                    )
+                store[name] = None
+                return
         buffers = d.get("_buffers")
         if buffers is not None and name in buffers:
             if value is not None and not isinstance(value, Tensor):

@@ -73,18 +73,7 @@ class Adam(Optimizer):
             coupled = bool(wd) and not decoupled
             bufs = self._buffers(p, 2 if (coupled or maximize) else 1)
             s = bufs[0]
-            if coupled:
-                d = bufs[1]
-                np.multiply(pd, wd, out=d)
-                if maximize:
-                    d -= g
-                else:
-                    d += g
-                g = d
-            elif maximize:
-                d = bufs[1]
-                np.negative(g, out=d)
-                g = d
+            g = self._signed_decayed(g, pd, wd if coupled else 0.0, maximize, out=bufs[-1])
             if decoupled and wd:
                 pd *= 1 - lr * wd
             st["step"] += 1

@@ -130,6 +130,21 @@ class Optimizer:
             bufs.append(np.empty_like(p.data))
         return bufs
 
+    @staticmethod
+    def _signed_decayed(g: Any, p: Any, weight_decay: float, maximize: bool, out: Any) -> Any:
+        """``(-g if maximize else g) + weight_decay * p``, written into ``out`` when it is
+        not ``g`` itself: the gradient is the user's and is never modified."""
+        if weight_decay:
+            np.multiply(p, weight_decay, out=out)
+            if maximize:
+                out -= g
+            else:
+                out += g
+            return out
+        if maximize:
+            return np.negative(g, out=out)
+        return g
+
     # ------------------------------------------------------------------ state
     def state_dict(self) -> dict:
         """``{'state': {index: {name: value}}, 'param_groups': [{..., 'params': [index]}]}``:

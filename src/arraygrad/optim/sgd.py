@@ -54,19 +54,7 @@ class SGD(Optimizer):
             pd = p.data
             bufs = self._buffers(p, 2 if momentum and (dampening or nesterov) else 1)
             s = bufs[0]
-            # d = (-g if maximize) + wd * p, in s (never in g: the gradient is the user's)
-            if wd:
-                np.multiply(pd, wd, out=s)
-                if maximize:
-                    s -= g
-                else:
-                    s += g
-                d = s
-            elif maximize:
-                np.negative(g, out=s)
-                d = s
-            else:
-                d = g
+            d = self._signed_decayed(g, pd, wd, maximize, out=s)
             if momentum:
                 st = self.state.setdefault(p, {})
                 mb = st.get("momentum_buffer")
