@@ -151,6 +151,21 @@ def test_mixed_devices_name_both_devices_and_the_op(strict):
     B.raise_if_mixed_devices("add", (a, a), ValueError("other"))
 
 
+def test_ops_on_mixed_devices_name_the_op_and_both_devices(strict):
+    # the op wrappers (ops/_core.py) turn the backend's error into the named one
+    dev1 = strict.Device("device1")
+    a = ag.tensor(strict.asarray([1.0, 2.0]), device=None)
+    b = a.to(dev1)
+    for fn, name in ((lambda: a + b, "Add"), (lambda: a * b, "Mul"),
+                     (lambda: anp.where(a > 0, a, b), "Where")):
+        with pytest.raises(RuntimeError, match=rf"{name}: .*same device.*cpu.*device1") as info:
+            fn()
+        assert isinstance(info.value.__cause__, (TypeError, ValueError))
+    a.requires_grad_()  # the recording path too
+    with pytest.raises(RuntimeError, match=r"Add: .*same device.*cpu.*device1"):
+        a + b
+
+
 def test_numpy_and_dask_mix_by_design():
     da = pytest.importorskip("dask.array", reason="Dask is not installed")
     B.check_same_device("mul", np.ones(2), da.ones(2, chunks=1))
@@ -158,3 +173,75 @@ def test_numpy_and_dask_mix_by_design():
     y = x * ag.Tensor(da.ones(2, chunks=1))
     y.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [1.0, 1.0])
+
+
+def test_item_on_every_backend():
+    assert B.item(np.arange(6.0).reshape(2, 3), 4) == 4.0
+    assert B.item(np.float32(1.5)) == 1.5
+    assert ag.tensor([[3]]).item() == 3 and float(ag.tensor([2.5])) == 2.5
+
+
+# ---------------------------------------------------------------------------- Module.to
+
+
+def _strict_module(strict):
+    class Affine(ag.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.w = ag.nn.Parameter(ag.tensor(strict.asarray([1.0, 2.0])))
+            self.register_buffer("shift", ag.tensor(strict.asarray([0.5, -0.5])))
+
+        def forward(self, x):
+            return (self.w * x + self.shift).sum()
+
+    return Affine()
+
+
+def test_module_to_moves_parameters_buffers_and_grads(strict):
+    dev1 = strict.Device("device1")
+    m = _strict_module(strict)
+    x = ag.tensor(strict.asarray([3.0, 4.0]))
+    m(x).backward()
+    w = m.w
+    assert m.to(dev1) is m and m.w is w  # in place: an optimizer's references stay valid
+    assert m.w.device == dev1 and m.shift.device == dev1
+    assert m.w.grad.device == dev1, "the gradient must follow its parameter"
+    np.testing.assert_array_equal(m.w.grad.numpy(), [3.0, 4.0])
+    # and it keeps accumulating there
+    m(x.to(dev1)).backward()
+    assert m.w.grad.device == dev1
+    np.testing.assert_array_equal(m.w.grad.numpy(), [6.0, 8.0])
+    m.cpu()
+    assert m.w.device == "cpu" and m.w.grad.device == "cpu" and m.shift.device == "cpu"
+
+
+def test_module_to_dtype_and_positional_forms():
+    m = ag.nn.Linear(3, 2)
+    m(ag.tensor(np.ones((1, 3)))).sum().backward()
+    v = m.weight._version
+    assert m.to("cpu", "float32") is m  # PyTorch's (device, dtype), either order
+    assert m.weight.dtype == np.float32 and m.weight.grad.dtype == np.float32
+    assert m.weight._version == v + 1
+    m.to(np.float64, "cpu")
+    assert m.weight.dtype == np.float64 and m.weight.grad.dtype == np.float64
+    m.to(dtype="float32", device="cpu")
+    assert m.bias.grad.dtype == np.float32
+    np.testing.assert_array_equal(m.bias.grad.numpy(), [1.0, 1.0])
+    with pytest.raises(TypeError, match="unexpected argument"):
+        m.to("cpu", "float32", "float64")
+
+
+# ---------------------------------------------------------------------------- MXNet devices
+
+
+def test_mxnet_devices_are_arraygrad_devices():
+    from arraygrad.compat.mxnet import np as mnp
+    from arraygrad.compat.mxnet import npx
+
+    assert npx.cpu() == "cpu" and npx.cpu(3) == "cpu" and npx.current_device() == "cpu"
+    assert npx.gpu() == "cuda:0" and npx.gpu(1) == "cuda:1"
+    assert npx.gpu(2).type == "cuda" and npx.gpu(2).index == 2
+    assert B.parse_device(npx.gpu(1)) == "cuda:1"
+    x = mnp.ones(3)
+    assert x.device == npx.cpu() and x.to(npx.cpu()) is x
+    assert npx.num_gpus() >= 0

@@ -93,6 +93,8 @@ CASES = {
     "concatenate_stack": (
         lambda x, y: anp.stack([anp.concatenate([x, y]), anp.concatenate([y, x])]), (A, B)),
     "norm": (lambda x: anp.linalg.norm(x), (A,)),
+    "take_gpu_index": (lambda x: anp.take(x, cp.asarray([2, 0, 2, -1]), axis=1), (A,)),
+    "take_gpu_index_flat": (lambda x: anp.take(x, cp.asarray([5, 5, 0])), (A,)),
 }
 
 
@@ -158,13 +160,46 @@ def test_mixing_devices_is_an_error():
         a + b
 
 
-@pytest.mark.xfail(strict=True, reason="needs the try/except in ops/_core.py's wrappers that "
-                   "docs/backends.md describes; today CuPy's own TypeError comes through")
 def test_mixing_devices_names_the_op_and_both_devices():
     a = ag.tensor([1.0, 2.0])
     b = ag.tensor([1.0, 2.0], device="cuda")
     with pytest.raises(RuntimeError, match=r"Add.*cpu.*cuda:0|Add.*cuda:0.*cpu"):
         a + b
+
+
+def test_python_scalars_from_the_gpu():
+    t = ag.tensor(cp.asarray([[2.5]]))
+    assert float(t) == 2.5 and t.item() == 2.5 and int(t) == 2 and bool(t)
+    assert ag.tensor(cp.arange(6.0)).item(4) == 4.0
+
+
+def test_module_to_cuda_moves_grads_and_sgd_momentum_runs_there():
+    m = ag.nn.Linear(3, 2)
+    X = np.arange(6.0).reshape(2, 3)
+    m(ag.tensor(X)).sum().backward()
+    m.to("cuda")
+    assert isinstance(m.weight.data, cp.ndarray) and isinstance(m.weight.grad.data, cp.ndarray)
+    np.testing.assert_array_equal(m.weight.grad.numpy(), np.tile(X.sum(0), (2, 1)))
+    w0 = m.weight.numpy().copy()
+    opt = ag.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)  # after .to(): state on the GPU
+    for _ in range(2):
+        opt.zero_grad()
+        m(ag.tensor(X, device="cuda")).sum().backward()
+        opt.step()
+    assert isinstance(m.weight.data, cp.ndarray)
+    g = np.tile(X.sum(0), (2, 1))
+    np.testing.assert_allclose(m.weight.numpy(), w0 - 0.1 * g - 0.1 * (0.9 * g + g), rtol=1e-12)
+    m.cpu()
+    assert isinstance(m.weight.data, np.ndarray) and isinstance(m.weight.grad.data, np.ndarray)
+
+
+def test_mxnet_gpu_device():
+    from arraygrad.compat.mxnet import np as mnp
+    from arraygrad.compat.mxnet import npx
+
+    x = mnp.ones(3).to(npx.gpu(0))
+    assert x.device == npx.gpu() == "cuda:0" and isinstance(x.data, cp.ndarray)
+    assert npx.num_gpus() >= 1
 
 
 # ---------------------------------------------------------------------------- seed 004

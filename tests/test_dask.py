@@ -140,11 +140,71 @@ def test_device_of_dask_is_cpu_and_to_cpu_is_free(counting):
     assert counting.calls == 0
 
 
-@pytest.mark.xfail(strict=True, reason="Tensor.item()/float() call .item() on the raw data, "
-                   "which Dask arrays lack; tensor.py's _single/item should go through "
-                   "_backend.to_numpy (see docs/backends.md)")
-def test_item_on_dask_scalar():
-    assert float(ag.Tensor(da.from_array(np.array(2.5)))) == 2.5
+def test_python_scalars_compute_the_value(counting):
+    # float/int/complex/bool/item compute the element (one compute each), never fail.
+    x = ag.Tensor(da.from_array(np.array([0.5, -2.0, 3.0]), chunks=1), requires_grad=True)
+    s = (x * x).sum()  # 13.25
+    assert counting.calls == 0
+    assert float(s) == 13.25 and counting.calls == 1
+    assert int(s) == 13 and complex(s) == 13.25 + 0j and s.item() == 13.25
+    assert bool(s) is True and bool(s * 0) is False
+    assert counting.calls == 6
+    assert float(ag.Tensor(da.from_array(np.array([[2.5]])))) == 2.5  # any size-1 shape
+    assert isinstance(ag.Tensor(da.from_array(np.array(7))).item(), int)
+    m = ag.Tensor(da.from_array(np.arange(12.0).reshape(3, 4), chunks=2))
+    # item's arguments as NumPy's: a flat index (negative too), or one index per axis
+    assert (m.item(5), m.item(-1), m.item(2, 3), m.item((1, 1))) == (5.0, 11.0, 11.0, 5.0)
+    with pytest.raises(IndexError, match="out of bounds"):
+        m.item(12)
+    with pytest.raises(TypeError, match="one element"):
+        float(m)
+    with pytest.raises(ValueError, match="ambiguous"):
+        bool(m)
+
+
+def test_repr_shows_the_lazy_array_without_computing(counting):
+    from arraygrad._printing import print_style
+
+    x = ag.Tensor(da.from_array(np.arange(12.0).reshape(3, 4), chunks=(2, 4)),
+                  requires_grad=True)
+    y = x * 2
+    assert repr(y) == ("tensor(dask.array<multiply, shape=(3, 4), dtype=float64, "
+                       "chunksize=(2, 4), chunktype=numpy.ndarray>, grad_fn=<MulBackward0>)")
+    assert str(x).startswith("tensor(dask.array<array, shape=(3, 4)")
+    assert str(x).endswith(", requires_grad=True)")
+    with print_style("torch"):
+        assert repr(y).startswith("tensor(dask.array<multiply") and "MulBackward0" in repr(y)
+    with print_style("mxnet"):
+        assert repr(y).startswith("array(dask.array<multiply, shape=(3, 4)")
+        assert str(y) == repr(y.data)
+    with print_style("tensorflow"):
+        assert repr(y).startswith("<tf.Tensor: shape=(3, 4), dtype=float64, numpy=dask.array<")
+    assert counting.calls == 0, "printing a lazy tensor must not compute it"
+    assert repr(ag.Tensor(y.numpy())) == ("tensor([[ 0.,  2.,  4.,  6.],\n"
+                                          "        [ 8., 10., 12., 14.],\n"
+                                          "        [16., 18., 20., 22.]])")
+
+
+@pytest.mark.parametrize("axis", [None, 0, 1])
+def test_take_with_a_lazy_index_stays_lazy(counting, axis):
+    # The gradient keeps the index on its backend (a CuPy index may not be copied to the
+    # host; here: a Dask index must not be computed to build the gradient).
+    xn = np.arange(12.0).reshape(3, 4)
+    idx = np.array([2, -1, 2, 0])
+    x = ag.Tensor(da.from_array(xn, chunks=2), requires_grad=True)
+    y = anp.take(x, ag.Tensor(da.from_array(idx, chunks=2)), axis=axis)
+    (y * y).sum().backward()
+    assert counting.calls == 0 and isinstance(x.grad.data, da.Array)
+    x0 = ag.tensor(xn, requires_grad=True)
+    y0 = anp.take(x0, idx, axis=axis)
+    (y0 * y0).sum().backward()
+    np.testing.assert_array_equal(y.numpy(), y0.numpy())
+    np.testing.assert_array_equal(x.grad.numpy(), x0.grad.numpy())
+    # closed form: each element gets 2 x times how often it is taken
+    flat = np.zeros(xn.size if axis is None else xn.shape[axis])
+    np.add.at(flat, idx % flat.size, 1)
+    count = flat.reshape(xn.shape) if axis is None else np.expand_dims(flat, 1 - axis)
+    np.testing.assert_array_equal(x0.grad.numpy(), 2 * xn * count)
 
 
 def test_logistic_regression_gradient_equals_numpy():

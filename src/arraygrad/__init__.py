@@ -31,7 +31,23 @@ from .autograd.anomaly import detect_anomaly, set_detect_anomaly
 from .autograd.checkpoint import checkpoint, checkpoint_sequential
 from .autograd.function import Function, custom_jvp, custom_vjp, once_differentiable
 from .autograd.functional import (
-    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, value_and_grad, vhp, vjp,
+    elementwise_grad,
+    grad,
+    grad_named,
+    hessian,
+    hessian_vector_product,
+    holomorphic_grad,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    linearize,
+    make_vjp,
+    value_and_grad,
+    vector_jacobian_product,
+    vhp,
+    vjp,
 )
 from .autograd.node import GraphError
 from .autograd.tape import GradientTape, Variable
@@ -47,7 +63,9 @@ __all__ = [
     "set_grad_enabled", "is_grad_enabled", "gradcheck", "gradgradcheck", "stop_gradient",
     "GraphError", "astype",
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacobian", "jacrev", "jacfwd",
-    "hessian", "hvp", "vhp", "GradientTape", "Variable", "Function", "custom_vjp",
+    "hessian", "hvp", "vhp", "elementwise_grad", "make_vjp", "holomorphic_grad", "grad_named",
+    "hessian_vector_product", "vector_jacobian_product", "GradientTape", "Variable",
+    "Function", "custom_vjp",
     "custom_jvp", "once_differentiable", "checkpoint", "checkpoint_sequential",
     "detect_anomaly", "set_detect_anomaly", "nn", "optim", "data", "viz", "save", "load",
 ]

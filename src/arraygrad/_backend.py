@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "Device", "array_module", "asarray", "copy_array", "to_numpy", "to_device", "device_of",
+    "Device", "array_module", "asarray", "copy_array", "to_numpy", "item", "to_device",
+    "device_of",
     "parse_device", "add_at", "is_dask", "is_cupy", "mixed_device_error", "check_same_device",
     "raise_if_mixed_devices",
     "adopt_array_api_type",
@@ -118,6 +119,33 @@ def to_numpy(data: Any) -> np.ndarray:
         except (TypeError, AttributeError, RuntimeError, BufferError):  # pragma: no cover
             pass
     return np.asarray(data)
+
+
+def item(data: Any, *args: Any) -> Any:
+    """``numpy.ndarray.item`` on any backend: one element as a Python scalar. A Dask array
+    computes only that element (the graph behind it); CuPy copies it off the GPU."""
+    if isinstance(data, (_ndarray, _generic)):
+        return data.item(*args)
+    mod = _root(data)
+    if mod == "cupy":
+        return data.item(*args)
+    if mod == "dask" and hasattr(data, "dask"):
+        data = data[_item_index(data.shape, data.size, args)] if args else data
+        if data.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return to_numpy(data).reshape(()).item()
+    return to_numpy(data).item(*args)
+
+
+def _item_index(shape: tuple, size: int, args: tuple) -> tuple:
+    """``item``'s arguments (a flat index, or one index per axis) as a tuple of ints."""
+    idx = args[0] if len(args) == 1 else args
+    if isinstance(idx, tuple):
+        return tuple(int(i) for i in idx)
+    flat = int(idx)
+    if not -size <= flat < size:
+        raise IndexError(f"index {flat} is out of bounds for size {size}")
+    return tuple(int(i) for i in np.unravel_index(flat % size, shape))
 
 
 def _is_foreign_array(data: Any) -> bool:
@@ -658,6 +686,97 @@ def _item(self: Any, *args: Any) -> Any:
         else float(v)
 
 
+def _reshape_method(self: Any, *shape: Any, order: str = "C") -> Any:
+    if len(shape) == 1 and not isinstance(shape[0], (int, np.integer)):
+        shape = shape[0]
+    return _reshape(self.__array_namespace__(), self, shape, order)
+
+
+def _std_items(a: Any, key: Any) -> list:
+    """NumPy's index forms as the standard's: NumPy scalars as Python ints, lists and NumPy
+    arrays as arrays of ``a``'s library on ``a``'s device."""
+    xp = a.__array_namespace__()
+    out = []
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, _generic):
+            k = k.item()
+        elif isinstance(k, list):
+            k = np.asarray(k)
+        if isinstance(k, _ndarray):
+            k = k.item() if k.ndim == 0 and k.dtype.kind in "iu" else \
+                xp.asarray(k, device=a.device)
+        out.append(k)
+    return out
+
+
+def _is_int_array(k: Any) -> bool:
+    return hasattr(k, "__array_namespace__") and k.dtype.kind in "iu"
+
+
+def _is_bool_array(k: Any) -> bool:
+    return hasattr(k, "__array_namespace__") and k.dtype.kind == "b"
+
+
+def _axes_named(items: list) -> int:
+    return sum(0 if k is None or k is Ellipsis else k.ndim if _is_bool_array(k) else 1
+               for k in items)
+
+
+def _pad(a: Any, items: list) -> tuple:
+    # The standard wants every axis named unless there is an Ellipsis: x[i] is x[i, ...]
+    # (a boolean mask is the one index that may name fewer, and must stand alone).
+    if not any(k is Ellipsis or _is_bool_array(k) for k in items) and \
+            _axes_named(items) < a.ndim:
+        items = items + [Ellipsis]
+    return tuple(items)
+
+
+def _take_key(a: Any, items: list, getitem: Any) -> Any:
+    """``a[items]`` for one integer array among slices (NumPy's ``x[idx]``, ``x[:, idx]``,
+    ``x[..., idx]``, ``x[idx, 1:]``) as the standard's ``take`` and a basic index; None for
+    other forms (ints or ``None`` beside the array, several arrays)."""
+    if sum(_is_int_array(k) for k in items) != 1 or \
+            any(k is None or isinstance(k, int) for k in items):
+        return None
+    named = _axes_named(items)
+    expanded: list = []
+    for k in items:  # the Ellipsis as the full slices it stands for
+        expanded += [slice(None)] * (a.ndim - named) if k is Ellipsis else [k]
+    ax = next(i for i, k in enumerate(expanded) if _is_int_array(k))
+    xp = a.__array_namespace__()
+    idx = expanded[ax]
+    flat = xp.reshape(xp.where(idx < 0, idx + a.shape[ax], idx), (-1,))
+    out = xp.reshape(xp.take(a, flat, axis=ax), a.shape[:ax] + idx.shape + a.shape[ax + 1:])
+    rest = expanded[:ax] + [slice(None)] * idx.ndim + expanded[ax + 1:]
+    full = slice(None)
+    if all(k == full for k in rest):
+        return out
+    return getitem(out, _pad(out, rest))
+
+
+def _adopted_getitem(original: Any) -> Any:
+    def __getitem__(self: Any, key: Any) -> Any:
+        items = _std_items(self, key)
+        if any(_is_int_array(k) for k in items):
+            out = _take_key(self, items, original)
+            if out is not None:
+                return out
+            return original(self, tuple(items))  # the library's own rules (or its error)
+        return original(self, _pad(self, items))
+
+    return __getitem__
+
+
+def _adopted_setitem(original: Any) -> Any:
+    def __setitem__(self: Any, key: Any, value: Any) -> None:
+        items = _std_items(self, key)
+        if not any(_is_int_array(k) for k in items):
+            key = _pad(self, items)
+        original(self, key, value)
+
+    return __setitem__
+
+
 def adopt_array_api_type(array_type: type, xp: Any) -> None:
     """Teach ``array_type`` (from an array-API library in ``_ADOPTABLE``) NumPy's dispatch
     and the few NumPy methods the engine core uses; idempotent."""
@@ -676,6 +795,12 @@ def adopt_array_api_type(array_type: type, xp: Any) -> None:
             self, _xp_dtype(self.__array_namespace__(), dtype), copy=copy)
     if not hasattr(array_type, "item"):
         array_type.item = _item
+    if not hasattr(array_type, "reshape"):
+        array_type.reshape = _reshape_method
+    # NumPy's index forms (x[i] on N-d, NumPy index arrays): translated, then the library's
+    # own __getitem__/__setitem__ checks the result.
+    array_type.__getitem__ = _adopted_getitem(array_type.__getitem__)
+    array_type.__setitem__ = _adopted_setitem(array_type.__setitem__)
     dtype_type = type(xp.float64)
     if not hasattr(dtype_type, "kind"):
         dtype_type.kind = property(_dtype_kind)

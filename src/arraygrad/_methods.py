@@ -17,6 +17,7 @@ from .autograd.mode import STATE
 from .ops import elementwise as ew
 from .ops import index as ix
 from .ops import linalg as la
+from .ops import nn as nnops
 from .ops import reduce as rd
 from .ops import scan as sc
 from .ops import shape as sh
@@ -319,6 +320,14 @@ _METHODS = {
     "round": _method(ew.round),
     "choose": _method(ix.choose),
     "put": _method(ix.put),
+    # Python protocols NumPy arrays support: f"{loss:.4f}", round(x), divmod(x, y)
+    "__format__": lambda self, spec: format(self.data, spec) if spec else str(self),
+    "__round__": lambda self, ndigits=None: ew.round(self, ndigits or 0),
+    "__divmod__": _method(ew.divmod),
+    "__rdivmod__": lambda self, other: ew.divmod(other, self),
+    # PyTorch's (and micrograd's) activation methods
+    "relu": _method(nnops.relu),
+    "sigmoid": _method(nnops.sigmoid),
 }
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

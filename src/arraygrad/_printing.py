@@ -14,6 +14,9 @@ seeds' idioms prints what that framework prints:
 The compat front doors switch it (``npx.set_np()``, importing ``arraygrad.compat.torch``
 or ``arraygrad.compat.tensorflow``); ``set_style("arraygrad")`` switches back. Only the
 printed form changes, never a value.
+
+A Dask-backed tensor prints the lazy array's repr (shape, dtype, chunks) in the style's
+wrapper instead of its values, so printing never computes it.
 """
 
 from __future__ import annotations
@@ -56,6 +59,8 @@ def print_style(name: str):
 
 
 def tensor_repr(t, prefix: str = "tensor") -> str:
+    if _is_lazy(t.data):
+        return _lazy_repr(t, prefix)
     style = _style
     if style == "torch":
         return _torch_repr(t, prefix)
@@ -74,6 +79,8 @@ def tensor_repr(t, prefix: str = "tensor") -> str:
 
 
 def tensor_str(t) -> str:
+    if _is_lazy(t.data):  # MXNet's str is the bare array's
+        return repr(t.data) if _style == "mxnet" else _lazy_repr(t, "tensor")
     style = _style
     if style == "mxnet":
         return str(t.numpy())
@@ -82,6 +89,24 @@ def tensor_str(t) -> str:
         return f"tf.Tensor({data!s}, shape={_tf_shape(data)}, dtype={data.dtype.name})"
     # Like PyTorch, print() shows the same text as the repr: the values and the graph facts.
     return tensor_repr(t)
+
+
+def _is_lazy(data) -> bool:
+    # A Dask array: printing its values would compute the whole graph behind it.
+    return type(data).__module__.startswith("dask.") and hasattr(data, "dask")
+
+
+def _lazy_repr(t, prefix: str) -> str:
+    """The lazy array's own repr (shape, dtype, chunk size), computing nothing, in the
+    current style's wrapper: ``tensor(dask.array<...>, grad_fn=<MulBackward0>)``."""
+    data = t.data
+    lazy = repr(data)
+    style = _style
+    if style == "tensorflow":
+        return f"<tf.Tensor: shape={_tf_shape(data)}, dtype={data.dtype.name}, numpy={lazy}>"
+    if style == "mxnet":
+        return f"{'array' if prefix == 'tensor' else prefix}({lazy})"
+    return f"{prefix}({''.join([lazy] + [', ' + e for e in _autograd_facts(t)])})"
 
 
 def _autograd_facts(t) -> list[str]:

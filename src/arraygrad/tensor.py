@@ -301,7 +301,14 @@ class Tensor:
         return arr
 
     def item(self, *args: Any) -> Any:
-        return self.data.item(*args)
+        """One element as a Python scalar (``numpy.ndarray.item``). On a Dask tensor this
+        computes that element; on CuPy it copies it to the host."""
+        data = self.data
+        if isinstance(data, _ndarray):
+            return data.item(*args)
+        from ._backend import item
+
+        return item(data, *args)
 
     def tolist(self) -> Any:
         return self.numpy().tolist()
@@ -312,7 +319,7 @@ class Tensor:
                 f"The truth value of a tensor with {self.data.size} elements is ambiguous; "
                 "use .any() or .all()"
             )
-        return bool(self.data)
+        return bool(self.data)  # a Dask array computes here, a CuPy one syncs
 
     def __float__(self) -> float:
         return float(self._single("float"))
@@ -332,7 +339,7 @@ class Tensor:
         if self.data.size != 1:
             raise TypeError(f"only tensors of one element can be converted to {what}, "
                             f"got shape {self.shape}")
-        return self.data.reshape(()).item() if hasattr(self.data, "reshape") else self.data
+        return self.item()  # any backend: Dask computes the value, CuPy copies it
 
     def __repr__(self) -> str:
         from ._printing import tensor_repr

@@ -13,6 +13,8 @@ import weakref
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ..tensor import Tensor
 from .mode import STATE
 from .node import AccumulateGrad, GraphError, Node
@@ -155,16 +157,22 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
         needed = _needed_nodes([r[0] for r in roots], {key[0] for key in wanted})
     captured: list = [None] * (len(capture) if capture is not None else 0)
 
+    # Sums this backward made (node -> {output index: tensor}): nothing else references
+    # them until their node runs, so later contributions can be added in place.
+    owned: dict[Any, dict] = {}
     state = STATE
     prev_level = state.level
     state.level = 2 if create_graph else 0
     apply = _apply_checked if DETECT_ANOMALY else _apply  # anomaly mode: one check per run
+    fast = apply is _apply
     heappop, heappush = heapq.heappop, heapq.heappush
     try:
         while heap:
             node = heappop(heap)[1]
             grads = buffers.pop(node)
-            if node.pre_hooks:
+            mine = owned.pop(node, None) if owned else None
+            extras = node.extras  # hooks and metadata: None for almost every node
+            if extras is not None and extras.pre_hooks:
                 grads = _run_pre_hooks(node, grads)
             if wanted:
                 for i, g in enumerate(grads):
@@ -174,14 +182,66 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
             if type(node) is AccumulateGrad:
                 if capture is None:
                     leaf = node._leaf()
-                    if leaf is not None and grads[0] is not None:
-                        _accumulate_leaf(leaf, grads[0], create_graph)
-                if node.post_hooks:
-                    for hook in node.post_hooks:
+                    g = grads[0]
+                    if leaf is not None and g is not None:
+                        # a sum the engine made that no hook has seen: no need to copy it
+                        fresh = mine is not None and mine.get(0) is g and (
+                            extras is None or not extras.pre_hooks)
+                        _accumulate_leaf(leaf, g, create_graph, fresh)
+                if extras is not None and extras.post_hooks:
+                    for hook in extras.post_hooks:
                         hook(grads, grads)
                 continue
+            if fast and extras is None and node.nout == 1 and node.args is not None:
+                # The common case, inlined (what _apply does, then the distribution below,
+                # without the results list): one output, no hooks, saved values present.
+                args = node.args
+                versions = node.versions
+                if versions:
+                    for i, version in versions:
+                        if args[i]._version != version:
+                            raise GraphError(_modified(node, f"argument {i}", args[i], version))
+                op = node.op
+                if op.save_ans:
+                    ans = _output(node, create_graph)
+                else:
+                    ans = None
+                g = grads[0]
+                kwargs = node.kwargs if op.rule_kwargs else _NO_KWARGS
+                vjps = op.vjps
+                for argnum, nxt, idx in node.edges:
+                    if needed is not None and nxt not in needed:
+                        continue
+                    gi = vjps[argnum](g, ans, *args, **kwargs)
+                    if gi is None:
+                        continue
+                    if not isinstance(gi, Tensor):
+                        gi = Tensor(gi)
+                    target = args[argnum]
+                    t = target.data if type(target) is Tensor else target
+                    data = gi.data
+                    dt = data.dtype
+                    if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
+                        gi = _unbroadcast(gi, target)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buf = buffers[nxt] = [None] * nxt.nout
+                        heappush(heap, (-nxt.seq, nxt))
+                        buf[idx] = gi
+                        continue
+                    prev = buf[idx]
+                    if prev is None:
+                        buf[idx] = gi
+                    elif create_graph:
+                        buf[idx] = prev + gi
+                    else:
+                        buf[idx] = _sum_into(prev, gi, nxt, idx, owned)
+                if not retain_graph:
+                    node.args = node.ans = node.out_ref = None  # Node.release, inlined
+                continue
             results = apply(node, grads, create_graph)
-            if node.post_hooks:
+            extras = node.extras
+            if extras is not None and extras.post_hooks:
                 results = _run_post_hooks(node, results, grads)
             if not retain_graph:
                 node.args = node.ans = node.out_ref = None  # Node.release, inlined
@@ -192,8 +252,15 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
                 if buf is None:
                     buf = buffers[nxt] = [None] * nxt.nout
                     heappush(heap, (-nxt.seq, nxt))
+                    buf[idx] = gi
+                    continue
                 prev = buf[idx]
-                buf[idx] = gi if prev is None else prev + gi
+                if prev is None:
+                    buf[idx] = gi
+                elif create_graph:
+                    buf[idx] = prev + gi
+                else:
+                    buf[idx] = _sum_into(prev, gi, nxt, idx, owned)
     finally:
         state.level = prev_level
     return captured
@@ -205,33 +272,16 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
     if args is None:
         args = _unpack_saved(node)  # saved-tensor hooks packed them; else the graph was freed
     op = node.op
-    if node.versions:
-        for i, version in node.versions:
+    versions = node.versions
+    if versions:
+        for i, version in versions:
             if args[i]._version != version:
                 raise GraphError(_modified(node, f"argument {i}", args[i], version))
-    ans = None
-    if op.nout == 1:
+    if node.nout == 1:
         g = grads[0]
-        if op.save_ans:
-            out = node.out_ref() if node.out_ref is not None else None
-            if out is not None and out._version != 0:
-                raise GraphError(_modified(node, "its output", out, 0))
-            ans = Tensor._make(node.ans, node, 0, node.rg) if create_graph else \
-                Tensor._make(node.ans)
+        ans = _output(node, create_graph) if op.save_ans else None
     else:
-        from ..ops.creation import zeros_like
-
-        ans = tuple(
-            Tensor._make(a, node, k, node.rg) if create_graph else Tensor._make(a)
-            for k, a in enumerate(node.ans)
-        )
-        if op.materialize:
-            g = tuple(
-                gk if gk is not None else zeros_like(Tensor._make(a))
-                for gk, a in zip(grads, node.ans)
-            )
-        else:  # a custom Function that asked for None (set_materialize_grads(False))
-            g = tuple(grads)
+        g, ans = _multi_output_grads(node, grads, create_graph)
     kwargs = node.kwargs if op.rule_kwargs else _NO_KWARGS
     vjps = op.vjps
     results = []
@@ -240,12 +290,69 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
         if gi is not None:
             if not isinstance(gi, Tensor):
                 gi = Tensor(gi)
-            gi = _unbroadcast(gi, args[argnum])
+            # unbroadcast's no-op case, inlined: same shape and dtype as the argument
+            target = args[argnum]
+            t = target.data if type(target) is Tensor else target
+            data = gi.data
+            dt = data.dtype
+            if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
+                gi = _unbroadcast(gi, target)
         results.append(gi)
     return results
 
 
+def _output(node: Node, create_graph: bool) -> Tensor:
+    """The saved output of a single-output node, as its rule receives it."""
+    ref = node.out_ref
+    out = ref() if ref is not None else None
+    if out is not None and out._version != 0:
+        raise GraphError(_modified(node, "its output", out, 0))
+    return _make(node.ans, node, 0, node.rg) if create_graph else _make(node.ans)
+
+
+def _multi_output_grads(node: Node, grads: list, create_graph: bool) -> tuple:
+    """The gradient tuple and output tuple a multi-output rule receives."""
+    from ..ops.creation import zeros_like
+
+    ans = tuple(
+        _make(a, node, k, node.rg) if create_graph else _make(a)
+        for k, a in enumerate(node.ans)
+    )
+    if node.op.materialize:
+        g = tuple(
+            gk if gk is not None else zeros_like(_make(a))
+            for gk, a in zip(grads, node.ans)
+        )
+    else:  # a custom Function that asked for None (set_materialize_grads(False))
+        g = tuple(grads)
+    return g, ans
+
+
+_make = Tensor._make
 _NO_KWARGS: dict = {}
+_ndarray = np.ndarray
+_np_add = np.add
+
+
+def _sum_into(prev: Tensor, gi: Tensor, node: Any, idx: int, owned: dict) -> Tensor:
+    """``prev + gi`` for a gradient buffer (no graph being built). A rule may return a
+    tensor that is referenced elsewhere (``add``'s rule returns ``g`` itself), so the first
+    sum makes a new array; the engine owns that one, and later sums go into it in place."""
+    mine = owned.get(node)
+    if mine is not None and mine.get(idx) is prev:
+        pd = prev.data
+        gd = gi.data
+        if (type(pd) is _ndarray and type(gd) is _ndarray and pd.shape == gd.shape
+                and pd.dtype == gd.dtype):
+            _np_add(pd, gd, out=pd)
+            return prev
+    total = prev + gi
+    if mine is None:
+        owned[node] = {idx: total}
+    else:
+        mine[idx] = total
+    return total
+
 
 
 def _unbroadcast(g: Tensor, target: Any) -> Tensor:
@@ -301,7 +408,7 @@ def _modified(node: Node, what: str, t: Tensor, version: int) -> str:
 
 def _run_pre_hooks(node: Any, grads: list) -> list:
     grads = list(grads)
-    for idx, hooks in node.pre_hooks.items():
+    for idx, hooks in node.extras.pre_hooks.items():
         if idx == -1:
             for hook in list(hooks):
                 new = hook(tuple(grads))
@@ -318,7 +425,7 @@ def _run_pre_hooks(node: Any, grads: list) -> list:
 
 
 def _run_post_hooks(node: Node, results: list, grads: list) -> list:
-    for hook in node.post_hooks:
+    for hook in node.extras.post_hooks:
         new = hook(tuple(results), tuple(grads))
         if new is not None:
             results = list(new)
@@ -345,8 +452,9 @@ def _needed_nodes(starts: list, targets: set) -> set:
     return needed
 
 
-def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
-    """Deliver a leaf's gradient: MXNet buffers are written in place, PyTorch's accumulate."""
+def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool, fresh: bool = False) -> None:
+    """Deliver a leaf's gradient: MXNet buffers are written in place, PyTorch's accumulate.
+    ``fresh``: ``g`` is a sum the engine made, referenced nowhere else (no copy needed)."""
     meta = leaf._leaf_meta()
     if g.dtype != leaf.dtype:
         g = g.astype(leaf.dtype)
@@ -364,7 +472,7 @@ def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool) -> None:
         buf._version += 1
         return
     if buf is None:
-        meta.grad = g if create_graph else Tensor._make(_own(g.data))
+        meta.grad = g if create_graph or fresh else Tensor._make(_own(g.data))
     elif create_graph or buf._rg:
         meta.grad = buf + g
     else:

@@ -57,6 +57,9 @@ from .node import AccumulateGrad, _sequence
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacobian", "jacrev", "jacfwd",
     "hessian", "hvp", "vhp", "tree_flatten", "tree_unflatten", "tree_map", "TreeDef",
+    "elementwise_grad", "make_vjp", "holomorphic_grad", "grad_named",
+    "hessian_vector_product", "hessian_tensor_product", "vector_jacobian_product",
+    "tensor_jacobian_product",
 ]
 
 
@@ -821,3 +824,102 @@ def hvp(f: Callable, primals: Any, tangents: Any) -> tuple:
 def vhp(f: Callable, primals: Any, tangents: Any) -> tuple:
     """``(f(*primals), v^T H)``: vector-Hessian product (reverse over reverse)."""
     return _hvp(f, primals, tangents, "vhp")
+
+
+# ---------------------------------------------------------------------------- HIPS names
+# HIPS/autograd's differential operators, for code written against ``autograd``: thin
+# wrappers over the transforms above (they nest the same way). HIPS calls the argument
+# selector ``argnum``; a tuple works too.
+
+
+def _one_arg(f: Callable, args: tuple, argnum: int, where: str) -> tuple[Callable, Any]:
+    """``f`` as a function of argument ``argnum`` alone, and that argument's value."""
+    (i,) = _resolve_argnums((argnum,), len(args), where)
+
+    def f_of(x: Any, *rest: Any, **kwargs: Any) -> Any:
+        full = list(args)
+        full[i] = x
+        return f(*full, **kwargs)
+
+    return f_of, args[i]
+
+
+def elementwise_grad(f: Callable, argnum: int = 0) -> Callable:
+    """The gradient of ``f(x).sum()``: for an elementwise ``f``, the derivative of each
+    output element with respect to its own input element (HIPS's ``elementwise_grad``)."""
+    _check_argnums(argnum, "elementwise_grad")
+
+    @functools.wraps(f)
+    def egrad(*args: Any, **kwargs: Any) -> Any:
+        f_of, x = _one_arg(f, args, argnum, "elementwise_grad")
+        out, vjp_fn = vjp(lambda x_: f_of(x_, **kwargs), x)
+        from ..ops.creation import ones_like
+
+        return vjp_fn(tree_map(lambda o: ones_like(o.detach()), out))[0]
+
+    return egrad
+
+
+def make_vjp(f: Callable, argnum: int = 0) -> Callable:
+    """HIPS's ``make_vjp``: ``make_vjp(f)(*args)`` is ``(vjp_fn, value)`` (that order), and
+    ``vjp_fn(g)`` is the cotangent pulled back to argument ``argnum`` alone."""
+    _check_argnums(argnum, "make_vjp")
+
+    def make(*args: Any, **kwargs: Any) -> tuple[Callable, Any]:
+        f_of, x = _one_arg(f, args, argnum, "make_vjp")
+        out, fn = vjp(lambda x_: f_of(x_, **kwargs), x)
+        return (lambda g: fn(g)[0]), out
+
+    return make
+
+
+def holomorphic_grad(f: Callable, argnum: int = 0) -> Callable:
+    """``f'(z)`` of a holomorphic scalar function (JAX's ``grad(f, holomorphic=True)``,
+    HIPS's ``holomorphic_grad``): the VJP with cotangent 1."""
+    _check_argnums(argnum, "holomorphic_grad")
+
+    @functools.wraps(f)
+    def hgrad(*args: Any, **kwargs: Any) -> Any:
+        f_of, x = _one_arg(f, args, argnum, "holomorphic_grad")
+        out, fn = vjp(lambda x_: f_of(x_, **kwargs), x)
+        return fn(np.ones((), dtype=np.result_type(out.dtype, np.complex64)))[0]
+
+    return hgrad
+
+
+def grad_named(f: Callable, argname: str) -> Callable:
+    """``grad`` with respect to the argument called ``argname`` (passed positionally)."""
+    import inspect
+
+    return grad(f, list(inspect.signature(f).parameters).index(argname))
+
+
+def hessian_vector_product(f: Callable, argnum: int = 0) -> Callable:
+    """HIPS's ``hessian_tensor_product``: ``(*args, v) -> H . v``, contracting all of
+    ``v``'s axes (``v`` shaped like the argument gives an array shaped like it)."""
+    fgrad = grad(f, argnum)
+
+    def vector_dot_grad(*args: Any, **kwargs: Any) -> Any:
+        from ..ops.linalg import tensordot
+
+        *args, v = args
+        return tensordot(fgrad(*args, **kwargs), v, np.ndim(v))
+
+    return grad(vector_dot_grad, argnum)
+
+
+def vector_jacobian_product(f: Callable, argnum: int = 0) -> Callable:
+    """HIPS's ``tensor_jacobian_product``: ``(*args, v) -> v . J``, contracting ``v`` with
+    the leading axes of the Jacobian (all of ``v``'s axes)."""
+
+    def vector_dot_fun(*args: Any, **kwargs: Any) -> Any:
+        from ..ops.linalg import tensordot
+
+        *args, v = args
+        return tensordot(v, f(*args, **kwargs), np.ndim(v))
+
+    return jacobian(vector_dot_fun, argnum)
+
+
+hessian_tensor_product = hessian_vector_product
+tensor_jacobian_product = vector_jacobian_product

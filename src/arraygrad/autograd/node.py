@@ -18,17 +18,48 @@ class GraphError(RuntimeError):
     """A backward pass that cannot run: freed graph, modified saved value, bad gradient."""
 
 
+class _Extras:
+    """A node's rarely used state (hooks, metadata), made on first use: one slot on the
+    node, one ``is None`` test per node in the backward loop."""
+
+    __slots__ = ("pre_hooks", "post_hooks", "meta")
+
+    def __init__(self) -> None:
+        self.pre_hooks: dict | None = None
+        self.post_hooks: list | None = None
+        self.meta: dict | None = None
+
+
 class _GraphNode:
     """What every node shares: creation order, edges and hooks."""
 
-    __slots__ = ("seq", "edges", "pre_hooks", "post_hooks", "meta", "__weakref__")
+    __slots__ = ("seq", "edges", "extras", "__weakref__")
+
+    def _extras(self) -> _Extras:
+        extras = self.extras
+        if extras is None:
+            extras = self.extras = _Extras()
+        return extras
+
+    @property
+    def pre_hooks(self) -> dict | None:
+        return self.extras.pre_hooks if self.extras is not None else None
+
+    @property
+    def post_hooks(self) -> list | None:
+        return self.extras.post_hooks if self.extras is not None else None
+
+    @property
+    def meta(self) -> dict | None:
+        return self.extras.meta if self.extras is not None else None
 
     def register_hook(self, fn) -> _RemovableHandle:
         """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
-        if self.post_hooks is None:
-            self.post_hooks = []
-        self.post_hooks.append(fn)
-        return _RemovableHandle(self.post_hooks, fn)
+        extras = self._extras()
+        if extras.post_hooks is None:
+            extras.post_hooks = []
+        extras.post_hooks.append(fn)
+        return _RemovableHandle(extras.post_hooks, fn)
 
     def register_prehook(self, fn) -> _RemovableHandle:
         """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
@@ -36,17 +67,19 @@ class _GraphNode:
 
     def _add_pre_hook(self, index: int, fn) -> _RemovableHandle:
         """Hooks on output ``index`` (a tensor hook) or, with -1, on all outputs together."""
-        if self.pre_hooks is None:
-            self.pre_hooks = {}
-        hooks = self.pre_hooks.setdefault(index, [])
+        extras = self._extras()
+        if extras.pre_hooks is None:
+            extras.pre_hooks = {}
+        hooks = extras.pre_hooks.setdefault(index, [])
         hooks.append(fn)
         return _RemovableHandle(hooks, fn)
 
     @property
     def metadata(self) -> dict:
-        if self.meta is None:
-            self.meta = {}
-        return self.meta
+        extras = self._extras()
+        if extras.meta is None:
+            extras.meta = {}
+        return extras.meta
 
 
 class Node(_GraphNode):
@@ -75,9 +108,7 @@ class Node(_GraphNode):
         self.edges = edges  # ((argnum, next_node, output_index), ...)
         self.seq = next(_sequence)
         self.rg = rg
-        self.pre_hooks = None
-        self.post_hooks = None
-        self.meta = None
+        self.extras = None
 
     # --- PyTorch-style introspection -------------------------------------------------
     def name(self) -> str:
@@ -110,6 +141,28 @@ class Node(_GraphNode):
         return f"<{self.name()} object at {id(self):#x}>"
 
 
+_new = object.__new__
+
+
+def new_node(op: Any, args: tuple, kwargs: dict, ans: Any, edges: tuple, rg: int,
+             versions: tuple | None) -> Node:
+    """``Node(...)`` for the record path: a plain call costs less than a class call with
+    ``__init__`` (one node per recorded op). Sets every slot ``Node.__init__`` sets."""
+    node = _new(Node)
+    node.op = op
+    node.args = args
+    node.kwargs = kwargs
+    node.ans = ans
+    node.out_ref = None
+    node.versions = versions
+    node.nout = op.nout
+    node.edges = edges
+    node.seq = next(_sequence)
+    node.rg = rg
+    node.extras = None
+    return node
+
+
 class AccumulateGrad(_GraphNode):
     """The sink for a leaf's gradient: ``next_functions`` of a node reaches leaves through it."""
 
@@ -121,9 +174,7 @@ class AccumulateGrad(_GraphNode):
         self._leaf = weakref.ref(leaf)
         self.seq = next(_sequence)
         self.edges = ()
-        self.pre_hooks = None
-        self.post_hooks = None
-        self.meta = None
+        self.extras = None
 
     @property
     def variable(self) -> Any:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as _onp
 
 from .. import autograd as _ag
+from .._backend import Device, parse_device
 from .._printing import set_style as _set_style
 from ..tensor import Tensor
 from . import _mxnet_np as np
@@ -164,12 +165,20 @@ def one_hot(data: Any, depth: int, on_value: float = 1.0, off_value: float = 0.0
     return Tensor._make(table[idx])
 
 
-def cpu(device_id: int = 0) -> str:
-    return "cpu"
+def cpu(device_id: int = 0) -> Device:
+    """``npx.cpu()``: arraygrad's ``'cpu'`` device (MXNet's CPU ids all name the host)."""
+    return parse_device("cpu")
 
 
-def gpu(device_id: int = 0) -> str:
-    return "cuda"
+def gpu(device_id: int = 0) -> Device:
+    """``npx.gpu(i)``: arraygrad's ``'cuda:i'``, for ``x.to(...)``, ``ag.tensor(...,
+    device=...)`` and comparing with ``x.device``."""
+    return parse_device(f"cuda:{int(device_id)}")
+
+
+def current_device() -> Device:
+    """``npx.current_device()``: arraygrad creates arrays on the host unless told."""
+    return cpu()
 
 
 def num_gpus() -> int:
@@ -201,6 +210,8 @@ npx = Namespace(
     one_hot=one_hot,
     cpu=cpu,
     gpu=gpu,
+    current_device=current_device,
+    current_context=current_device,
     num_gpus=num_gpus,
     waitall=waitall,
 )

@@ -407,28 +407,47 @@ class Module:
             _copy_into(target, arr)
         return _IncompatibleKeys(missing, unexpected)
 
-    def to(self, dtype: Any = None, device: Any = None) -> Module:
-        """Convert parameters and buffers in place: ``model.to('float32')``,
-        ``model.to(device='cuda')``. Parameters keep their identity."""
-        if isinstance(dtype, str) and dtype in ("cpu", "cuda", "gpu") or (
-                isinstance(dtype, str) and dtype.startswith("cuda:")):
-            dtype, device = None, dtype
+    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
+        """Convert parameters, buffers and their ``.grad`` in place: ``model.to('float32')``,
+        ``model.to('cuda')``, ``model.to('cuda:1', 'float32')``, ``model.to(device=...)``.
+        Parameters keep their identity, so an optimizer already holding them still does.
+
+        An optimizer's state (momentum, Adam's moments) is created at its first ``step()``
+        on the parameters' device and is not moved: call ``.to(device)`` before the first
+        step (or create the optimizer after it); moving later raises a device error there.
+        """
+        from .._backend import parse_device, to_device
+        from ..tensor import _is_device_like
+
+        for a in args:  # PyTorch's positional forms: a device and/or a dtype, either order
+            if device is None and _is_device_like(a):
+                device = a
+            elif dtype is None:
+                dtype = a
+            else:
+                raise TypeError(f"Module.to: unexpected argument {a!r}")
+        dev = None if device is None else parse_device(device)
         dt = None if dtype is None else np.dtype(dtype)
 
-        def convert(t: Tensor) -> None:
-            data = t.data
-            if device is not None:
-                from .._backend import to_device
-
-                data = to_device(data, device)
+        def move(data: Any) -> Any:
+            if dev is not None:
+                data = to_device(data, dev)
             if dt is not None and data.dtype.kind in "fc" and data.dtype != dt:
                 data = data.astype(dt)
+            return data
+
+        def convert(t: Tensor) -> None:
+            data = move(t.data)
             if data is not t.data:
                 t.data = data
                 t._version += 1
-                g = t.grad
-                if g is not None:
-                    t.grad = Tensor(g.data.astype(data.dtype))
+            g = t.grad
+            if g is not None:  # the gradient follows: same device, same dtype
+                gd = move(g.data)
+                if gd.dtype != data.dtype:
+                    gd = gd.astype(data.dtype)
+                if gd is not g.data:
+                    t.grad = Tensor(gd)
 
         for m in self.modules():
             for p in m._parameters.values():
@@ -438,6 +457,14 @@ class Module:
                 if b is not None:
                     convert(b)
         return self
+
+    def cpu(self) -> Module:
+        """Move parameters and buffers (and their gradients) to host memory."""
+        return self.to(device="cpu")
+
+    def cuda(self, device: Any = None) -> Module:
+        """Move parameters and buffers (and their gradients) to a CUDA GPU (CuPy)."""
+        return self.to(device="cuda" if device is None else device)
 
     def double(self) -> Module:
         return self.to(np.float64)

@@ -68,8 +68,15 @@ def data_of(x: Any) -> Any:
 
 
 def as_tensor(x: Any) -> Tensor:
-    """``x`` as a Tensor (a constant one when it is an array or a number)."""
-    return x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+    """``x`` as a Tensor (a constant one when it is an array or a number; a list holding
+    recorded Tensors is stacked differentiably, as ``anp.array`` does)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (list, tuple)) and records(x):
+        from ..numpy import asarray
+
+        return asarray(x)
+    return Tensor(np.asarray(x))
 
 
 def no_out(out: Any, name: str) -> None:

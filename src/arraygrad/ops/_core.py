@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..autograd.mode import STATE
-from ..autograd.node import Node
+from ..autograd.node import Node, new_node
 from ..tensor import Tensor
 
 __all__ = [
@@ -110,7 +110,7 @@ def primitive(name: str, nout: int = 1, arity: int | None = None) -> Callable:
         else:
             op = _general(prim)
         op.__name__ = fwd.__name__
-        op.__qualname__ = fwd.__qualname__
+        op.__qualname__ = getattr(fwd, "__qualname__", fwd.__name__)  # NumPy 1.x ufuncs lack it
         op.__doc__ = fwd.__doc__
         op.__wrapped__ = fwd
         op.prim = prim
@@ -174,42 +174,76 @@ def defjvp(op: Callable, *rules: Callable | None, argnums: tuple[int, ...] | Non
 
 # ---------------------------------------------------------------------------- wrappers
 # Each wrapper's first lines are the no-grad fast path: one backend call, one Tensor.
+# Tensors are built inline (``_new`` + six slot stores) rather than through
+# ``Tensor._make``: at ~0.4 us per NumPy call on small arrays, the saved call frame is a
+# measurable share of an op (docs/performance.md). A backend TypeError/ValueError costs
+# nothing until raised (Python 3.11's zero-cost try); then mixed devices get named.
+
+_new = object.__new__
+_ndarray = np.ndarray
+_generic = np.generic
+_asarray = np.asarray
 
 
 def _unary(prim: Primitive) -> Callable:
     fwd = prim.fwd
+    state = STATE
 
     def op(x, *args, **kwargs):
         if isinstance(x, Tensor):
             rg = x._rg
-            if rg and rg <= STATE.level and 0 in prim.vjps:
+            if rg and rg <= state.level and 0 in prim.vjps:
                 return _record_unary(prim, x, args, kwargs)
-            return wrap(fwd(x.data, *args, **kwargs))
-        return wrap(fwd(x, *args, **kwargs))
+            x = x.data
+        d = fwd(x, *args, **kwargs) if args or kwargs else fwd(x)
+        if type(d) is not _ndarray and isinstance(d, _generic):
+            d = _asarray(d)  # NumPy returns scalars for 0-d results; keep arrays
+        t = _new(Tensor)
+        t.data = d
+        t._node = None
+        t._out = 0
+        t._rg = 0
+        t._version = 0
+        t._meta = None
+        return t
 
     return op
 
 
 def _binary(prim: Primitive) -> Callable:
     fwd = prim.fwd
+    state = STATE
 
     def op(x, y, *args, **kwargs):
         if isinstance(x, Tensor):
             rg = x._rg
-            if rg and rg <= STATE.level:
-                return _record_binary(prim, x, y, args, kwargs)
-            if isinstance(y, Tensor):
-                rg = y._rg
-                if rg and rg <= STATE.level:
-                    return _record_binary(prim, x, y, args, kwargs)
-                return wrap(fwd(x.data, y.data, *args, **kwargs))
-            return wrap(fwd(x.data, y, *args, **kwargs))
+            if rg and rg <= (level := state.level):
+                return _record_binary(prim, x, y, args, kwargs, level)
+            xd = x.data
+        else:
+            xd = x
         if isinstance(y, Tensor):
             rg = y._rg
-            if rg and rg <= STATE.level:
-                return _record_binary(prim, x, y, args, kwargs)
-            return wrap(fwd(x, y.data, *args, **kwargs))
-        return wrap(fwd(x, y, *args, **kwargs))
+            if rg and rg <= (level := state.level):
+                return _record_binary(prim, x, y, args, kwargs, level)
+            yd = y.data
+        else:
+            yd = y
+        try:
+            d = fwd(xd, yd, *args, **kwargs) if args or kwargs else fwd(xd, yd)
+        except (TypeError, ValueError) as exc:
+            _mixed_devices(prim, (xd, yd), exc)
+            raise
+        if type(d) is not _ndarray and isinstance(d, _generic):
+            d = _asarray(d)
+        t = _new(Tensor)
+        t.data = d
+        t._node = None
+        t._out = 0
+        t._rg = 0
+        t._version = 0
+        t._meta = None
+        return t
 
     return op
 
@@ -224,12 +258,24 @@ def _general(prim: Primitive) -> Callable:
             if isinstance(a, Tensor) and a._rg and a._rg <= level:
                 return record(prim, args, kwargs)
         raw = [a.data if isinstance(a, Tensor) else a for a in args]
-        ans = fwd(*raw, **kwargs)
+        try:
+            ans = fwd(*raw, **kwargs)
+        except (TypeError, ValueError) as exc:
+            _mixed_devices(prim, raw, exc)
+            raise
         if nout == 1:
             return wrap(ans)
         return tuple(wrap(a) for a in ans)
 
     return op
+
+
+def _mixed_devices(prim: Primitive, raw: Any, exc: BaseException) -> None:
+    """After a backend error: raise the mixed-device error naming the op if the
+    arguments' devices differ; else return, and the caller re-raises ``exc``."""
+    from .._backend import raise_if_mixed_devices
+
+    raise_if_mixed_devices(prim.name, raw, exc)
 
 
 # Non-zero while saved-tensor hooks (autograd.graph) or anomaly mode (autograd.anomaly) are
@@ -287,38 +333,82 @@ def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
 # and single-output, and skipping the generic loops is worth a microsecond per op.
 
 
+def _spec(data: Any) -> Spec:
+    """``Spec(data)`` for the record path: reuses the previous Spec when shape and dtype
+    agree (runs of same-shaped ops are the rule), which spares an allocation and, in long
+    graphs, the garbage collector's time on one more tracked object per op."""
+    global _last_spec
+    spec = _last_spec
+    shape = data.shape
+    dtype = data.dtype
+    if spec.dtype is dtype and spec.shape == shape:
+        return spec
+    spec = _new(Spec)
+    spec.shape = shape
+    spec.dtype = dtype
+    _last_spec = spec
+    return spec
+
+
+_last_spec = Spec(np.empty(0))
+
+# The saved versions of fresh inputs (version 0, by far the most common), shared.
+_V0 = ((0, 0),)
+_V1 = ((1, 0),)
+_V01 = ((0, 0), (1, 0))
+
+
+def _edge_node(t: Tensor) -> Any:
+    """The node gradients for ``t`` flow into: its producer, or its leaf's accumulator."""
+    meta = t._meta
+    if meta is not None and meta.acc is not None:
+        return meta.acc
+    return t._accumulator()
+
+
 def _record_unary(prim: Primitive, x: Tensor, args: tuple, kwargs: dict) -> Any:
     if prim.nout != 1 or _EXTRAS:
         return record(prim, (x, *args), kwargs)
-    ans = prim.fwd(x.data, *args, **kwargs)
-    node = x._node
-    edge = (0, x._accumulator() if node is None else node, x._out)
+    xd = x.data
+    ans = prim.fwd(xd, *args, **kwargs) if args or kwargs else prim.fwd(xd)
+    src = x._node
+    if src is None:
+        src = _edge_node(x)
     rg = x._rg
+    if type(ans) is not _ndarray and isinstance(ans, _generic):
+        ans = _asarray(ans)  # NumPy returns scalars for 0-d results; keep arrays
     if prim.save:
-        node = Node(prim, (x, *args), kwargs, ans if prim.save_ans else None, (edge,), rg,
-                    ((0, x._version),))
+        node = new_node(prim, (x, *args) if args else (x,), kwargs,
+                        ans if prim.save_ans else None, ((0, src, x._out),), rg,
+                        ((0, x._version),) if x._version else _V0)
     else:
-        node = Node(prim, (Spec(x.data), *args), kwargs, ans if prim.save_ans else None,
-                    (edge,), rg, None)
-    out = wrap(ans, node, 0, rg)
+        node = new_node(prim, (_spec(xd), *args) if args else (_spec(xd),), kwargs,
+                        ans if prim.save_ans else None, ((0, src, x._out),), rg, None)
+    out = _new(Tensor)  # Tensor._make, inlined
+    out.data = ans
+    out._node = node
+    out._out = 0
+    out._rg = rg
+    out._version = 0
+    out._meta = None
     if prim.save_ans:
         node.out_ref = weakref.ref(out)
     return out
 
 
-def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict) -> Any:
+def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
+                   level: int) -> Any:
     if prim.nout != 1 or _EXTRAS:
         return record(prim, (x, y, *args), kwargs)
-    level = STATE.level
     vjps = prim.vjps
-    edges = []
     rg = 2
+    ex = ey = None
     if isinstance(x, Tensor):
         xd = x.data
         r = x._rg
         if r and r <= level and 0 in vjps:
-            node = x._node
-            edges.append((0, x._accumulator() if node is None else node, x._out))
+            src = x._node
+            ex = (0, _edge_node(x) if src is None else src, x._out)
             rg = r
     else:
         xd = x
@@ -326,29 +416,58 @@ def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict) -
         yd = y.data
         r = y._rg
         if r and r <= level and 1 in vjps:
-            node = y._node
-            edges.append((1, y._accumulator() if node is None else node, y._out))
+            src = y._node
+            ey = (1, _edge_node(y) if src is None else src, y._out)
             if r < rg:
                 rg = r
     else:
         yd = y
-    ans = prim.fwd(xd, yd, *args, **kwargs)
-    if not edges:
-        return wrap(ans)
-    if prim.save:
-        saved = (x, y, *args)
-        if xd is x:
-            versions = ((1, y._version),)
-        elif yd is y:
-            versions = ((0, x._version),)
-        else:
-            versions = ((0, x._version), (1, y._version))
+    try:
+        ans = prim.fwd(xd, yd, *args, **kwargs) if args or kwargs else prim.fwd(xd, yd)
+    except (TypeError, ValueError) as exc:
+        _mixed_devices(prim, (xd, yd), exc)
+        raise
+    if ex is None:
+        if ey is None:
+            return wrap(ans)
+        edges = (ey,)
     else:
-        saved = (Spec(xd) if xd is not x else x, Spec(yd) if yd is not y else y, *args)
+        edges = (ex,) if ey is None else (ex, ey)
+    if prim.save:
+        saved = (x, y, *args) if args else (x, y)
+        if xd is x:
+            versions = ((1, y._version),) if y._version else _V1
+        elif yd is y:
+            versions = ((0, x._version),) if x._version else _V0
+        elif x._version or y._version:
+            versions = ((0, x._version), (1, y._version))
+        else:
+            versions = _V01
+    else:
+        # Only shapes and dtypes are kept; one Spec serves both sides when they agree.
+        if xd is x:
+            sx = x
+            sy = _spec(yd)
+        else:
+            sx = _spec(xd)
+            if yd is y:
+                sy = y
+            elif yd.shape == sx.shape and yd.dtype == sx.dtype:
+                sy = sx
+            else:
+                sy = _spec(yd)
+        saved = (sx, sy, *args) if args else (sx, sy)
         versions = None
-    node = Node(prim, saved, kwargs, ans if prim.save_ans else None, tuple(edges), rg,
-                versions)
-    out = wrap(ans, node, 0, rg)
+    if type(ans) is not _ndarray and isinstance(ans, _generic):
+        ans = _asarray(ans)  # NumPy returns scalars for 0-d results; keep arrays
+    node = new_node(prim, saved, kwargs, ans if prim.save_ans else None, edges, rg, versions)
+    out = _new(Tensor)  # Tensor._make, inlined
+    out.data = ans
+    out._node = node
+    out._out = 0
+    out._rg = rg
+    out._version = 0
+    out._meta = None
     if prim.save_ans:
         node.out_ref = weakref.ref(out)
     return out

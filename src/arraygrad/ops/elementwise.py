@@ -32,20 +32,6 @@ def _d(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _rule(fn):
-    """A rule that ignores the ufunc keywords (``dtype=`` ...) the node kept."""
-
-    def rule(g, ans, *args, **kwargs):
-        return fn(g, ans, *args)
-
-    return rule
-
-
-def _rule_kw(fn):
-    """A rule of a NumPy function (not a ufunc): its keywords (``deg=`` ...) matter."""
-    return fn
-
-
 def _ufunc(np_fn: Any, name: str, *rules: Any, save: bool = True, save_ans: bool = False,
            arity: int | None = None, nout: int = 1) -> Any:
     """Declare ``np_fn`` as a primitive with the given rules ``rule(g, ans, *args)``."""
@@ -53,10 +39,11 @@ def _ufunc(np_fn: Any, name: str, *rules: Any, save: bool = True, save_ans: bool
         nin = getattr(np_fn, "nin", None)
         arity = nin if nin in (1, 2) else None
     op = primitive(name, nout=nout, arity=arity)(np_fn)
-    wrap_rule = _rule if isinstance(np_fn, np.ufunc) else _rule_kw
+    # A ufunc's keywords (dtype=, ...) don't change its derivative: its rules don't get them.
+    # Other NumPy functions' keywords (deg=, ...) do.
+    op.prim.rule_kwargs = not isinstance(np_fn, np.ufunc)
     if rules:
-        defvjp(op, *[None if r is None else wrap_rule(r) for r in rules], save=save,
-               save_ans=save_ans)
+        defvjp(op, *rules, save=save, save_ans=save_ans)
     return op
 
 
@@ -74,8 +61,22 @@ subtract = _ufunc(np.subtract, "Sub", lambda g, ans, x, y: g, lambda g, ans, x, 
                   save=False)
 multiply = _ufunc(np.multiply, "Mul", lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
 divide = _ufunc(np.divide, "Div", lambda g, ans, x, y: g / y,
-                lambda g, ans, x, y: -g * x / (y * y))
+                lambda g, ans, x, y: div_grad_y(g, x, y))
 true_divide = divide
+
+
+# Fused derivative ops (like PyTorch's ``tanh_backward``): a rule that would take several
+# ops calls one primitive instead, which matters when ops are small and Python overhead
+# dominates. Each is an op with its own rules, so higher order works as before.
+@primitive("DivGradY")
+def div_grad_y(g, x, y):
+    """``-g x / y**2``: divide's VJP for its denominator."""
+    return -(g * x) / (y * y)
+
+
+defvjp(div_grad_y, lambda gg, ans, g, x, y: div_grad_y(gg, x, y),
+       lambda gg, ans, g, x, y: div_grad_y(gg, g, y),
+       lambda gg, ans, g, x, y: -2 * gg * ans / y, save_ans=True)
 negative = _ufunc(np.negative, "Neg", lambda g, ans, x: -g, save=False)
 positive = _ufunc(np.positive, "Positive", lambda g, ans, x: g, save=False)
 floor_divide = _ufunc(np.floor_divide, "FloorDivide", _zero, _zero, save=False)
@@ -149,7 +150,17 @@ logaddexp2 = _ufunc(np.logaddexp2, "Logaddexp2", lambda g, ans, x, y: g * exp2(x
 
 # ---------------------------------------------------------------------------- trigonometric
 
-sin = _ufunc(np.sin, "Sin", lambda g, ans, x: g * cos(x))
+sin = _ufunc(np.sin, "Sin", lambda g, ans, x: sin_grad(g, x))
+
+
+@primitive("SinGrad", arity=2)
+def sin_grad(g, x):
+    """``g cos(x)``: sin's VJP as one op (see ``div_grad_y``)."""
+    return g * np.cos(x)
+
+
+defvjp(sin_grad, lambda gg, ans, g, x: sin_grad(gg, x),
+       lambda gg, ans, g, x: -gg * g * sin(x))
 cos = _ufunc(np.cos, "Cos", lambda g, ans, x: -g * sin(x))
 tan = _ufunc(np.tan, "Tan", lambda g, ans, x: g * (1 + ans * ans), save=False, save_ans=True)
 arcsin = _ufunc(np.arcsin, "Asin", lambda g, ans, x: g / sqrt(1 - x * x))
@@ -157,8 +168,18 @@ arccos = _ufunc(np.arccos, "Acos", lambda g, ans, x: -g / sqrt(1 - x * x))
 arctan = _ufunc(np.arctan, "Atan", lambda g, ans, x: g / (1 + x * x))
 sinh = _ufunc(np.sinh, "Sinh", lambda g, ans, x: g * cosh(x))
 cosh = _ufunc(np.cosh, "Cosh", lambda g, ans, x: g * sinh(x))
-tanh = _ufunc(np.tanh, "Tanh", lambda g, ans, x: g * (1 - ans * ans), save=False,
+tanh = _ufunc(np.tanh, "Tanh", lambda g, ans, x: tanh_grad(g, ans), save=False,
               save_ans=True)
+
+
+@primitive("TanhGrad", arity=2)
+def tanh_grad(g, ans):
+    """``g (1 - ans**2)`` with ``ans = tanh(x)``: tanh's VJP as one op (``div_grad_y``)."""
+    return g * (1 - ans * ans)
+
+
+defvjp(tanh_grad, lambda gg, out, g, ans: tanh_grad(gg, ans),
+       lambda gg, out, g, ans: -2 * gg * g * ans)
 arcsinh = _ufunc(np.arcsinh, "Asinh", lambda g, ans, x: g / sqrt(x * x + 1))
 # sqrt(x - 1) sqrt(x + 1) rather than sqrt(x**2 - 1): the right branch for complex x.
 arccosh = _ufunc(np.arccosh, "Acosh", lambda g, ans, x: g / (sqrt(x - 1) * sqrt(x + 1)))

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import add_at, array_module
+from .._backend import asarray as _backend_asarray
 from ..tensor import Tensor
 from ._compose import data_of as _d
 from ._compose import no_out
@@ -105,12 +106,17 @@ def nonzero(x: Any) -> tuple:
 
 @primitive("Take")
 def _take(a, indices, axis=None, mode="raise"):
+    if mode == "raise":  # NumPy's default, and the only mode Dask's take accepts
+        if axis is None and not isinstance(a, np.ndarray):  # Dask's take needs an axis
+            return np.take(np.reshape(a, (-1,)), indices, axis=0)
+        return np.take(a, indices, axis=axis)
     return np.take(a, indices, axis=axis, mode=mode)
 
 
 def _take_grad(g, ans, a, idx, axis=None, mode="raise"):
     n = a.size if axis is None else a.shape[axis]
-    idx = np.clip(idx, 0, n - 1) if mode == "clip" else np.asarray(idx) % n
+    idx = _backend_asarray(_d(idx))  # stays on its backend (a CuPy index is not copied)
+    idx = np.clip(idx, 0, n - 1) if mode == "clip" else idx % n
     if axis is None:
         return reshape(scatter_add(g, (idx,), (a.size,)), a.shape)
     index = [slice(None)] * a.ndim

@@ -162,7 +162,10 @@ def _extremum_grad(g, ans, a, axis=None, out=None, keepdims=False, initial=None,
     mask = _mask(where, a)
     if mask is not None:
         hit = hit & mask
-    count = np.maximum(np.sum(hit, axis=normalize_axes(axis, a.ndim), keepdims=True), 1)
+    # Count in g's dtype: the array API sums numbers only (no bools), and g / count keeps
+    # g's dtype (no float64 count promoting a float32 gradient).
+    count = np.sum(hit.astype(_d(g).dtype), axis=normalize_axes(axis, a.ndim), keepdims=True)
+    count = np.maximum(count, 1)
     return _pick(hit, restore_reduced(g, a, axis, keepdims) / count, 0)
 
 
@@ -270,6 +273,9 @@ def _std_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False
               where=None, mean=None, correction=None):
     ddof = ddof if correction is None else correction
     c, n = _centered(a, axis, where)
+    # Where std is 0 every centred value is 0 too: use 0 (PyTorch's choice), not 0/0.
+    # (no data-dependent branch: lazy and device backends need no sync here)
+    ans = _pick(_d(ans) == 0, 1, ans)
     return restore_reduced(g / ans, a, axis, keepdims) * c * (1 / (n - ddof))
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._compose import composite, no_out, records
+from ._compose import as_tensor, composite, no_out, records
 from ._core import defvjp, defvjp_variadic, primitive
 
 
@@ -113,8 +113,10 @@ defvjp_variadic(_concatenate, _concatenate_grad, save=False)
 def _array_items(arrays: Any, name: str) -> tuple:
     if isinstance(arrays, Tensor):
         arrays = list(arrays)  # NumPy iterates over the first axis
-    items = tuple(a if isinstance(a, Tensor) or hasattr(a, "shape") else np.asarray(a)
-                  for a in arrays)
+    # a nested list holding recorded tensors ([x[0], 1.0]) is stacked, keeping its graph
+    items = tuple(a if isinstance(a, Tensor) or hasattr(a, "shape")
+                  else as_tensor(a) if isinstance(a, (list, tuple)) and records(a)
+                  else np.asarray(a) for a in arrays)
     if not items:
         raise ValueError(f"need at least one array to {name}")
     return items

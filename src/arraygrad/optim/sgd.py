@@ -59,7 +59,7 @@ class SGD(Optimizer):
                 st = self.state.setdefault(p, {})
                 mb = st.get("momentum_buffer")
                 if mb is None:
-                    mb = st["momentum_buffer"] = Tensor(np.array(d, copy=True))
+                    mb = st["momentum_buffer"] = Tensor(d.copy())  # on d's backend (CuPy)
                 else:
                     b = mb.data
                     b *= momentum

@@ -1,0 +1,111 @@
+"""Quick side-by-side timings for development: one process, peers interleaved.
+
+Uses the same peer implementations as ``bench/run.py`` (bench/peers/*), but runs every
+library's thunk in turn, round after round, so that machine noise hits them alike and the
+ratios are comparable. Not the reported benchmark (that is ``bench/run.py``).
+
+    python bench/w_quick.py            # W1, W3, W4, W2 with numpy, torch, arraygrad
+    python bench/w_quick.py W1 W3      # some workloads only
+    python bench/w_quick.py --cpu W1   # CPU time of this process instead of wall time
+
+``--cpu`` (``time.process_time``) is steadier on a shared machine: time the scheduler gives
+to other processes is not counted. Cache and memory-bandwidth contention still is.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "2"
+for _var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_var, None)
+
+import gc  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from bench.peers import base  # noqa: E402
+
+PEERS = {}
+for _name, _mod, _cls in (("numpy", "numpy_impl", "NumpyPeer"),
+                          ("torch", "torch_impl", "TorchPeer"),
+                          ("arraygrad", "arraygrad_impl", "ArraygradPeer")):
+    try:
+        module = __import__(f"bench.peers.{_mod}", fromlist=[_cls])
+        PEERS[_name] = getattr(module, _cls)()
+    except ImportError as exc:  # noqa: PERF203
+        print(f"skipping {_name}: {exc}")
+
+
+CLOCK = time.perf_counter
+
+
+def _per_call(fn, min_time: float = 0.1) -> float:
+    n = 1
+    while True:
+        t0 = CLOCK()
+        for _ in range(n):
+            fn()
+        dt = CLOCK() - t0
+        if dt >= min_time:
+            return dt / n
+        n *= 2 if dt < min_time / 4 else 1 + int(min_time / max(dt, 1e-9))
+
+
+def side_by_side(label: str, thunks: dict, scale: float, unit: str, rounds: int = 11) -> dict:
+    for fn in thunks.values():
+        fn()
+    times = {k: [] for k in thunks}
+    for _ in range(rounds):
+        for k, fn in thunks.items():
+            gc.collect()
+            times[k].append(_per_call(fn) * scale)
+    # the minimum: on a shared machine, noise only ever adds time
+    best = {k: min(v) for k, v in times.items()}
+    cells = "  ".join(f"{k} {v:8.3f}" for k, v in best.items())
+    print(f"{label:28s} {cells}  ({unit}, min of {rounds})", flush=True)
+    return best
+
+
+def main(which: list[str]) -> None:
+    if "W1" in which:
+        x0, n = base.w1_x0(), 200
+        fb = side_by_side("W1 fwd+bwd", {k: p.w1_fwd_bwd(x0, n) for k, p in PEERS.items()},
+                          1e6 / n, "us/op")
+        f = side_by_side("W1 fwd no-grad", {k: p.w1_fwd(x0, n) for k, p in PEERS.items()},
+                         1e6 / n, "us/op")
+        print(f"   ratio fwd+bwd ours/torch {fb['arraygrad'] / fb['torch']:.2f} (target 0.75); "
+              f"no-grad ours/numpy {f['arraygrad'] / f['numpy']:.2f} (target 1.3)")
+    if "W3" in which:
+        for n in (10_000, 100_000):
+            r = side_by_side(f"W3 chain {n}", {k: p.w3(base.W3_X0, n) for k, p in PEERS.items()
+                                               if k != "numpy"}, 1e6 / n, "us/op",
+                             rounds=3 if n > 10_000 else 5)
+            print(f"   ratio ours/torch {r['arraygrad'] / r['torch']:.2f} (target 0.5)")
+    if "W4" in which:
+        A, w, v = base.w4_data()
+        g = side_by_side("W4 grad", {k: p.w4_grad(A, w) for k, p in PEERS.items()}, 1e6, "us")
+        h = side_by_side("W4 hvp", {k: p.w4_hvp(A, w, v) for k, p in PEERS.items()
+                                    if k != "numpy" or hasattr(p, "w4_hvp")}, 1e6, "us")
+        print(f"   ours hvp/grad {h['arraygrad'] / g['arraygrad']:.2f} (target 2); "
+              f"ours/torch hvp {h['arraygrad'] / h['torch']:.2f} (target 1)")
+    if "W2" in which:
+        for size in ("small", "large"):
+            W1, W2, X, Y = base.w2_data(size)
+            steps = {k: p.w2_step(W1, W2, X, Y, base.W2_LR, base.W2_LAM)[0]
+                     for k, p in PEERS.items()}
+            r = side_by_side(f"W2 {size}", steps, 1e3, "ms", rounds=5)
+            print(f"   ratio ours/numpy {r['arraygrad'] / r['numpy']:.2f} (target 1.05)")
+
+
+if __name__ == "__main__":
+    _args = sys.argv[1:]
+    if "--cpu" in _args:
+        _args.remove("--cpu")
+        CLOCK = time.process_time
+    main(_args or ["W1", "W3", "W4", "W2"])
