@@ -10,14 +10,27 @@ from typing import Any
 
 from . import functional, graph
 from .anomaly import (
-    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
 )
 from .checkpoint import checkpoint, checkpoint_sequential
 from .engine import backward, grad
 from .function import Function, FunctionCtx, custom_jvp, custom_vjp, once_differentiable
 from .mode import (
-    enable_grad, is_grad_enabled, is_recording, is_training, no_grad, pause, predict_mode,
-    record, set_grad_enabled, set_recording, set_training, train_mode,
+    enable_grad,
+    is_grad_enabled,
+    is_recording,
+    is_training,
+    no_grad,
+    pause,
+    predict_mode,
+    record,
+    set_grad_enabled,
+    set_recording,
+    set_training,
+    train_mode,
 )
 from .node import AccumulateGrad, GraphError, Node
 from .tape import GradientTape, Variable

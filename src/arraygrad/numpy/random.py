@@ -33,9 +33,22 @@ def _wrapped(fn: Any) -> Any:
     return draw
 
 
-for _name in __all__:
-    if hasattr(_np.random, _name) and _name not in ("shuffle", "default_rng"):
-        globals()[_name] = _wrapped(getattr(_np.random, _name))
+rand = _wrapped(_np.random.rand)
+randn = _wrapped(_np.random.randn)
+randint = _wrapped(_np.random.randint)
+random = _wrapped(_np.random.random)
+random_sample = _wrapped(_np.random.random_sample)
+uniform = _wrapped(_np.random.uniform)
+normal = _wrapped(_np.random.normal)
+standard_normal = _wrapped(_np.random.standard_normal)
+choice = _wrapped(_np.random.choice)
+permutation = _wrapped(_np.random.permutation)
+binomial = _wrapped(_np.random.binomial)
+poisson = _wrapped(_np.random.poisson)
+exponential = _wrapped(_np.random.exponential)
+beta = _wrapped(_np.random.beta)
+gamma = _wrapped(_np.random.gamma)
+multivariate_normal = _wrapped(_np.random.multivariate_normal)
 seed = _np.random.seed
 get_state = _np.random.get_state
 set_state = _np.random.set_state

@@ -28,7 +28,8 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def zeros(shape: Any, dtype: Any = None, *, requires_grad: bool = False, like: Any = None) -> Tensor:
+def zeros(shape: Any, dtype: Any = None, *, requires_grad: bool = False,
+          like: Any = None) -> Tensor:
     xp = array_module(_data(like)) if like is not None else np
     return _leaf(xp.zeros(shape, dtype=dtype or float), requires_grad)
 
@@ -82,12 +83,14 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = float) -> Tensor:
     return wrap(np.tri(N, M, k, dtype=dtype))
 
 
-def zeros_like(a: Any, dtype: Any = None, shape: Any = None, *, requires_grad: bool = False) -> Tensor:
+def zeros_like(a: Any, dtype: Any = None, shape: Any = None, *,
+               requires_grad: bool = False) -> Tensor:
     d = _data(a)
     return _leaf(array_module(d).zeros_like(d, dtype=dtype, shape=shape), requires_grad)
 
 
-def ones_like(a: Any, dtype: Any = None, shape: Any = None, *, requires_grad: bool = False) -> Tensor:
+def ones_like(a: Any, dtype: Any = None, shape: Any = None, *,
+              requires_grad: bool = False) -> Tensor:
     d = _data(a)
     return _leaf(array_module(d).ones_like(d, dtype=dtype, shape=shape), requires_grad)
 
