@@ -26,8 +26,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from peers import PEERS  # noqa: E402  (only the name table: imports no library)
 from spec import THREAD_ENV, WORKLOADS, Config, config  # noqa: E402
+
+from peers import PEERS  # noqa: E402  (only the name table: imports no library)
 
 RESULTS_MD = os.path.join(HERE, "RESULTS.md")
 
@@ -139,6 +140,10 @@ def run_worker(lib: str, task: str, quick: bool, verbose: bool) -> tuple[list[di
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         status = f"timeout > {timeout:.0f} s"
+    except BaseException:  # Ctrl-C or SIGTERM: leave no worker running behind us
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        raise
     others = meter.others()
     records = [json.loads(line[2:]) for line in out.splitlines() if line.startswith("@@")]
     for rec in records:
@@ -498,6 +503,8 @@ def run_bench(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # SIGTERM (e.g. from `timeout`) unwinds like Ctrl-C, so the running worker is killed too
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--quick", action="store_true", help="smaller counts (~2 min)")
     p.add_argument(

@@ -7,6 +7,7 @@ ratios are comparable. Not the reported benchmark (that is ``bench/run.py``).
     python bench/w_quick.py            # W1, W3, W4, W2 with numpy, torch, arraygrad
     python bench/w_quick.py W1 W3      # some workloads only
     python bench/w_quick.py --cpu W1   # CPU time of this process instead of wall time
+    python bench/w_quick.py --cpu parts  # per-op forward/backward split, W3 with GC on/off
 
 ``--cpu`` (``time.process_time``) is steadier on a shared machine: time the scheduler gives
 to other processes is not counted. Cache and memory-bandwidth contention still is.
@@ -103,9 +104,64 @@ def main(which: list[str]) -> None:
             print(f"   ratio ours/numpy {r['arraygrad'] / r['numpy']:.2f} (target 1.05)")
 
 
+def parts() -> None:
+    """Where per-op time goes: forward (recording) and backward per node of 400-op chains
+    whose rules call no op (``v + c``) or one (``v * 0.5``), arraygrad and PyTorch; and the
+    W3 forward with the garbage collector on and off."""
+    import numpy as np
+
+    import arraygrad as ag
+
+    n = 400
+
+    def split(x, c, body, reps=60):
+        fw, bw = [], []
+        for _ in range(reps):
+            t0 = CLOCK()
+            v = x
+            for _ in range(n):
+                v = body(v, c)
+            loss = v.sum()
+            t1 = CLOCK()
+            loss.backward()
+            fw.append(t1 - t0)
+            bw.append(CLOCK() - t1)
+        return min(fw) / n * 1e6, min(bw) / n * 1e6
+
+    libs = {"arraygrad": (ag.tensor(np.ones(16), requires_grad=True), ag.tensor(np.ones(16)))}
+    if "torch" in PEERS:
+        import torch
+
+        libs["torch"] = (torch.ones(16, dtype=torch.float64, requires_grad=True),
+                         torch.ones(16, dtype=torch.float64))
+    for name, (x, c) in libs.items():
+        for label, body in (("v + c", lambda v, c: v + c), ("v * 0.5", lambda v, c: v * 0.5)):
+            f, b = split(x, c, body)
+            print(f"{name:10s} {label:8s} forward {f:6.3f} us/op  backward {b:6.3f} us/node")
+    from arraygrad import numpy as anp
+
+    x = ag.tensor(np.float64(base.W3_X0), requires_grad=True)
+    for enabled in (True, False):
+        (gc.enable if enabled else gc.disable)()
+        for n3 in (10_000, 100_000):
+            gc.collect()
+            t0 = CLOCK()
+            v = base.w3_chain(x, n3, anp.sin)
+            t1 = CLOCK()
+            v.backward()
+            t2 = CLOCK()
+            del v
+            print(f"W3 {n3:7d} gc {'on ' if enabled else 'off'} forward {(t1 - t0) / n3 * 1e6:6.3f}"
+                  f" us/op  backward {(t2 - t1) / n3 * 1e6:6.3f} us/op")
+    gc.enable()
+
+
 if __name__ == "__main__":
     _args = sys.argv[1:]
     if "--cpu" in _args:
         _args.remove("--cpu")
         CLOCK = time.process_time
-    main(_args or ["W1", "W3", "W4", "W2"])
+    if _args == ["parts"]:
+        parts()
+    else:
+        main(_args or ["W1", "W3", "W4", "W2"])
