@@ -366,15 +366,23 @@ def test_retain_grad():
 
 def test_graph_does_not_keep_dead_leaves_alive():
     x = ag.tensor(np.ones(1000), requires_grad=True)
-    y = (x * 2).sum()
+    y = (x * x).sum()
     ref = weakref.ref(x)
     del x
     gc.collect()
-    # The node saved x (mul keeps its inputs) but the output does not keep itself alive.
+    # MulBackward0 saved x (x * x needs it) but the output does not keep itself alive.
     assert ref() is not None
     del y
     gc.collect()
     assert ref() is None
+    # x * 2 needs nothing of x to differentiate: the graph keeps only its shape.
+    x = ag.tensor(np.ones(1000), requires_grad=True)
+    y = (x * 2).sum()
+    ref = weakref.ref(x)
+    del x
+    gc.collect()
+    assert ref() is None
+    assert y.grad_fn is not None
 
 
 def test_float32_gradients_stay_float32():

@@ -105,3 +105,19 @@ def test_numpy_out_argument_outside_graph():
     w = ag.tensor(np.ones(3), requires_grad=True)
     with pytest.raises(TypeError, match="out="):
         np.multiply(w, 2, out=y)
+
+
+def test_updating_a_factor_whose_gradient_is_not_needed_is_legal():
+    # `3 * d` with a constant 3 needs only the constant to differentiate d: PyTorch keeps
+    # nothing of d, so updating d afterwards is fine; the same for x @ W with x a constant.
+    d = ag.tensor([1.0, 2.0], requires_grad=True) * 1
+    e = 3 * d
+    d += 1
+    e.sum().backward()
+    x = anp.ones((2, 3))
+    w = ag.tensor(np.ones((3, 2)), requires_grad=True)
+    out = (x @ w).sum()
+    with ag.no_grad():
+        x += 1  # x is needed for W's gradient: this must be caught
+    with pytest.raises(RuntimeError, match="MmBackward0"):
+        out.backward()

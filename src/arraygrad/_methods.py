@@ -109,11 +109,29 @@ def _old_self(self: Tensor) -> Tensor:
     return old
 
 
+def _as_target(new: Tensor, target: Tensor, what: str) -> Tensor:
+    """A recorded in-place result, held to NumPy's rules for ``target op= other``: the
+    target keeps its shape and (same-kind cast) its dtype."""
+    if new.shape != target.shape:
+        raise ValueError(
+            f"{what}: non-broadcastable output operand with shape {target.shape} doesn't "
+            f"match the broadcast shape {new.shape}"
+        )
+    if new.dtype != target.dtype:
+        if not np.can_cast(new.dtype, target.dtype, "same_kind"):
+            raise TypeError(
+                f"{what}: cannot cast the result from {new.dtype} to the target's "
+                f"{target.dtype} with casting rule 'same_kind'"
+            )
+        new = ew.astype(new, target.dtype)
+    return new
+
+
 def _inplace(op, raw_op, what: str):
     def method(self: Tensor, other: Any) -> Tensor:
         if _records(self) or _records(other):
             _check_leaf(self, what)
-            return _become(self, op(_old_self(self), other))
+            return _become(self, _as_target(op(_old_self(self), other), self, what))
         o = other.data if isinstance(other, Tensor) else other
         data = self.data
         if isinstance(data, np.ndarray):

@@ -51,8 +51,6 @@ def test_unary(name, kw):
     unary_ufunc_check(getattr(anp, name), **kw)
 
 
-@pytest.mark.xfail(strict=True, reason="complex sign (NumPy 2: z/|z|) has a zero VJP rule "
-                   "in ops/elementwise.py; it should be (g - conj(g) * conj(s)**2) / (2|z|)")
 def test_sign_complex():
     # NumPy 2's sign of a complex number is z/|z|, smooth away from 0 (PyTorch's sgn).
     unary_ufunc_check(anp.sign, lims=[0.5, 2.0], modes=("rev",), order=1)

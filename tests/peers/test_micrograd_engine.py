@@ -53,14 +53,7 @@ def test_sanity_check():
     assert float(y) == yt.item() and float(x.grad) == xt.grad.item()
 
 
-INPLACE_XFAIL = pytest.mark.xfail(
-    strict=True, raises=ag.GraphError,
-    reason="`3 * d` stamps d's version although MulBackward needs d only for the "
-           "gradient of the constant 3; `d += ...` then trips the check (PyTorch saves "
-           "self only when other requires grad). Fix in ops/_core.py.")
-
-
-@pytest.mark.parametrize("inplace", [pytest.param(True, marks=INPLACE_XFAIL), False])
+@pytest.mark.parametrize("inplace", [True, False])
 def test_more_ops(inplace):
     a = ag.tensor(-4.0, requires_grad=True)
     b = ag.tensor(2.0, requires_grad=True)

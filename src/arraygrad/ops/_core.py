@@ -74,7 +74,7 @@ class Primitive:
     """One differentiable operation: a forward on raw arrays and its rules."""
 
     __slots__ = ("name", "node_name", "fwd", "vjps", "jvps", "save", "save_ans", "nout", "op",
-                 "rule_kwargs")
+                 "rule_kwargs", "cross")
     materialize = True  # a multi-output rule gets zeros for outputs that got no gradient
 
     def __init__(self, fwd: Callable, name: str, nout: int = 1) -> None:
@@ -90,6 +90,9 @@ class Primitive:
         # Whether rules receive the op's keyword arguments. Ufunc keywords (dtype=, ...)
         # don't change a derivative, so their rules are called without them.
         self.rule_kwargs = True
+        # A binary op whose rule for each argument reads only the other one (mul, matmul):
+        # when one side needs no gradient, the other side need not be kept or checked.
+        self.cross = False
 
     def diff_positions(self, nargs: int) -> list[int]:
         return [i for i in range(nargs) if i in self.vjps]
@@ -126,11 +129,13 @@ def defvjp(
     argnums: tuple[int, ...] | None = None,
     save: bool = True,
     save_ans: bool = False,
+    cross: bool = False,
 ) -> None:
     """Attach VJP rules ``rule(g, ans, *args, **kwargs)`` to ``op``'s arguments, in order.
 
     ``save=False`` keeps only the arguments' shapes and dtypes (for rules that need no
-    values, e.g. ``add``); ``save_ans=True`` keeps the output for rules that use it.
+    values, e.g. ``add``); ``save_ans=True`` keeps the output for rules that use it;
+    ``cross=True`` says each argument's rule reads only the other argument.
     """
     prim: Primitive = op.prim
     positions = argnums if argnums is not None else range(len(rules))
@@ -139,6 +144,7 @@ def defvjp(
             prim.vjps[i] = rule
     prim.save = save
     prim.save_ans = save_ans
+    prim.cross = cross
 
 
 class _EveryArg(dict):
@@ -433,7 +439,18 @@ def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
         edges = (ey,)
     else:
         edges = (ex,) if ey is None else (ex, ey)
-    if prim.save:
+    if prim.save and prim.cross and (ex is None or ey is None):
+        # Only one side gets a gradient, and its rule reads only the other side: keep that
+        # one (PyTorch does the same), so updating the first in place stays legal.
+        if ex is None:
+            saved = (x, _spec(yd))
+            versions = None if xd is x else ((0, x._version),)
+        else:
+            saved = (_spec(xd), y)
+            versions = None if yd is y else ((1, y._version),)
+        if args:
+            saved = (*saved, *args)
+    elif prim.save:
         saved = (x, y, *args) if args else (x, y)
         if xd is x:
             versions = ((1, y._version),) if y._version else _V1

@@ -33,7 +33,7 @@ def _d(x: Any) -> Any:
 
 
 def _ufunc(np_fn: Any, name: str, *rules: Any, save: bool = True, save_ans: bool = False,
-           arity: int | None = None, nout: int = 1) -> Any:
+           arity: int | None = None, nout: int = 1, cross: bool = False) -> Any:
     """Declare ``np_fn`` as a primitive with the given rules ``rule(g, ans, *args)``."""
     if arity is None and nout == 1:
         nin = getattr(np_fn, "nin", None)
@@ -43,7 +43,7 @@ def _ufunc(np_fn: Any, name: str, *rules: Any, save: bool = True, save_ans: bool
     # Other NumPy functions' keywords (deg=, ...) do.
     op.prim.rule_kwargs = not isinstance(np_fn, np.ufunc)
     if rules:
-        defvjp(op, *rules, save=save, save_ans=save_ans)
+        defvjp(op, *rules, save=save, save_ans=save_ans, cross=cross)
     return op
 
 
@@ -59,7 +59,8 @@ def _zero(g, ans, *args, **kwargs):
 add = _ufunc(np.add, "Add", lambda g, ans, x, y: g, lambda g, ans, x, y: g, save=False)
 subtract = _ufunc(np.subtract, "Sub", lambda g, ans, x, y: g, lambda g, ans, x, y: -g,
                   save=False)
-multiply = _ufunc(np.multiply, "Mul", lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x)
+multiply = _ufunc(np.multiply, "Mul", lambda g, ans, x, y: g * y, lambda g, ans, x, y: g * x,
+                  cross=True)
 divide = _ufunc(np.divide, "Div", lambda g, ans, x, y: g / y,
                 lambda g, ans, x, y: div_grad_y(g, x, y))
 true_divide = divide
@@ -225,7 +226,17 @@ def _abs_grad(g, ans, x):
 absolute = _ufunc(np.absolute, "Abs", _abs_grad, save_ans=True)
 abs = absolute  # noqa: A001 - the NumPy name
 fabs = _ufunc(np.fabs, "Fabs", lambda g, ans, x: g * sign(x))
-sign = _ufunc(np.sign, "Sign", _zero, save=False)
+def _sign_grad(g, ans, x):
+    if x.dtype.kind != "c":
+        return _zero(g, ans)  # piecewise constant on the reals
+    # NumPy 2's complex sign is s = z/|z|, smooth away from 0 (PyTorch's sgn). In JAX's
+    # convention its VJP is (g - conj(g) conj(s)^2) / (2|z|); we take 0 at z = 0.
+    r = absolute(x)
+    zero = _d(r) == 0
+    return where(zero, 0, (g - conjugate(g) * conjugate(ans) ** 2) / (2 * where(zero, 1, r)))
+
+
+sign = _ufunc(np.sign, "Sign", _sign_grad, save_ans=True)
 copysign = _ufunc(np.copysign, "Copysign",
                   lambda g, ans, x, y: where(np.signbit(_d(x)) == np.signbit(_d(y)), g, -g),
                   _zero)

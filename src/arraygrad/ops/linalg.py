@@ -31,6 +31,7 @@ defvjp(
     _matmul,
     lambda g, ans, a, b: _matmul(g, _mT(b)),
     lambda g, ans, a, b: _matmul(_mT(a), g),
+    cross=True,
 )
 
 
@@ -63,7 +64,7 @@ def _vector_dot(a, b):
     return np.dot(a, b)
 
 
-defvjp(_vector_dot, lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a)
+defvjp(_vector_dot, lambda g, ans, a, b: g * b, lambda g, ans, a, b: g * a, cross=True)
 
 
 def dot(a: Any, b: Any, out: Any = None) -> Tensor:
