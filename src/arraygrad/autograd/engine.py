@@ -165,7 +165,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
     state.level = 2 if create_graph else 0
     apply = _apply_checked if DETECT_ANOMALY else _apply  # anomaly mode: one check per run
     fast = apply is _apply
-    heappop, heappush = heapq.heappop, heapq.heappush
+    heappop = heapq.heappop
     try:
         while heap:
             node = heappop(heap)[1]
@@ -223,19 +223,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
                     dt = data.dtype
                     if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
                         gi = _unbroadcast(gi, target)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buf = buffers[nxt] = [None] * nxt.nout
-                        heappush(heap, (-nxt.seq, nxt))
-                        buf[idx] = gi
-                        continue
-                    prev = buf[idx]
-                    if prev is None:
-                        buf[idx] = gi
-                    elif create_graph:
-                        buf[idx] = prev + gi
-                    else:
-                        buf[idx] = _sum_into(prev, gi, nxt, idx, owned)
+                    _deliver(buffers, heap, nxt, idx, gi, create_graph, owned)
                 if not retain_graph:
                     node.args = node.ans = node.out_ref = None  # Node.release, inlined
                 continue
@@ -248,22 +236,29 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
             for (_argnum, nxt, idx), gi in zip(node.edges, results):
                 if gi is None or (needed is not None and nxt not in needed):
                     continue
-                buf = buffers.get(nxt)
-                if buf is None:
-                    buf = buffers[nxt] = [None] * nxt.nout
-                    heappush(heap, (-nxt.seq, nxt))
-                    buf[idx] = gi
-                    continue
-                prev = buf[idx]
-                if prev is None:
-                    buf[idx] = gi
-                elif create_graph:
-                    buf[idx] = prev + gi
-                else:
-                    buf[idx] = _sum_into(prev, gi, nxt, idx, owned)
+                _deliver(buffers, heap, nxt, idx, gi, create_graph, owned)
     finally:
         state.level = prev_level
     return captured
+
+
+def _deliver(buffers: dict, heap: list, nxt: Any, idx: int, gi: Tensor, create_graph: bool,
+             owned: Any) -> None:
+    """Add ``gi`` to output ``idx`` of ``nxt``'s gradient buffer; queue ``nxt`` when its
+    first gradient arrives."""
+    buf = buffers.get(nxt)
+    if buf is None:
+        buf = buffers[nxt] = [None] * nxt.nout
+        heapq.heappush(heap, (-nxt.seq, nxt))
+        buf[idx] = gi
+        return
+    prev = buf[idx]
+    if prev is None:
+        buf[idx] = gi
+    elif create_graph:
+        buf[idx] = prev + gi
+    else:
+        buf[idx] = _sum_into(prev, gi, nxt, idx, owned)
 
 
 def _apply(node: Node, grads: list, create_graph: bool) -> list:
