@@ -390,16 +390,7 @@ def _record_unary(prim: Primitive, x: Tensor, args: tuple, kwargs: dict) -> Any:
     else:
         node = new_node(prim, (_spec(xd), *args) if args else (_spec(xd),), kwargs,
                         ans if prim.save_ans else None, ((0, src, x._out),), rg, None)
-    out = _new(Tensor)  # Tensor._make, inlined
-    out.data = ans
-    out._node = node
-    out._out = 0
-    out._rg = rg
-    out._version = 0
-    out._meta = None
-    if prim.save_ans:
-        node.out_ref = weakref.ref(out)
-    return out
+    return _recorded_output(prim, ans, node, rg)
 
 
 def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
@@ -478,7 +469,12 @@ def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
     if type(ans) is not _ndarray and isinstance(ans, _generic):
         ans = _asarray(ans)  # NumPy returns scalars for 0-d results; keep arrays
     node = new_node(prim, saved, kwargs, ans if prim.save_ans else None, edges, rg, versions)
-    out = _new(Tensor)  # Tensor._make, inlined
+    return _recorded_output(prim, ans, node, rg)
+
+
+def _recorded_output(prim: Primitive, ans: Any, node: Node, rg: int) -> Tensor:
+    """The single output of a recorded op (``Tensor._make``, inlined)."""
+    out = _new(Tensor)
     out.data = ans
     out._node = node
     out._out = 0
