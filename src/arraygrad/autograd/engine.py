@@ -212,18 +212,9 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
                 for argnum, nxt, idx in node.edges:
                     if needed is not None and nxt not in needed:
                         continue
-                    gi = vjps[argnum](g, ans, *args, **kwargs)
-                    if gi is None:
-                        continue
-                    if not isinstance(gi, Tensor):
-                        gi = Tensor(gi)
-                    target = args[argnum]
-                    t = target.data if type(target) is Tensor else target
-                    data = gi.data
-                    dt = data.dtype
-                    if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
-                        gi = _unbroadcast(gi, target)
-                    _deliver(buffers, heap, nxt, idx, gi, create_graph, owned)
+                    gi = _edge_gradient(vjps[argnum], g, ans, args, kwargs, argnum)
+                    if gi is not None:
+                        _deliver(buffers, heap, nxt, idx, gi, create_graph, owned)
                 if not retain_graph:
                     node.args = node.ans = node.out_ref = None  # Node.release, inlined
                 continue
@@ -281,19 +272,26 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
     vjps = op.vjps
     results = []
     for argnum, _nxt, _idx in node.edges:
-        gi = vjps[argnum](g, ans, *args, **kwargs)
-        if gi is not None:
-            if not isinstance(gi, Tensor):
-                gi = Tensor(gi)
-            # unbroadcast's no-op case, inlined: same shape and dtype as the argument
-            target = args[argnum]
-            t = target.data if type(target) is Tensor else target
-            data = gi.data
-            dt = data.dtype
-            if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
-                gi = _unbroadcast(gi, target)
-        results.append(gi)
+        results.append(_edge_gradient(vjps[argnum], g, ans, args, kwargs, argnum))
     return results
+
+
+def _edge_gradient(rule: Any, g: Any, ans: Any, args: tuple, kwargs: dict,
+                   argnum: int) -> Tensor | None:
+    """One rule's gradient for argument ``argnum``, broadcasting undone."""
+    gi = rule(g, ans, *args, **kwargs)
+    if gi is None:
+        return None
+    if not isinstance(gi, Tensor):
+        gi = Tensor(gi)
+    # unbroadcast's no-op case, inlined: same shape and dtype as the argument
+    target = args[argnum]
+    t = target.data if type(target) is Tensor else target
+    data = gi.data
+    dt = data.dtype
+    if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
+        gi = _unbroadcast(gi, target)
+    return gi
 
 
 def _output(node: Node, create_graph: bool) -> Tensor:
