@@ -152,7 +152,7 @@ def test_mixed_devices_name_both_devices_and_the_op(strict):
 
 
 def test_ops_on_mixed_devices_name_the_op_and_both_devices(strict):
-    # the op wrappers (ops/_core.py) turn the backend's error into the named one
+    # the op wrappers (core/primitive.py) turn the backend's error into the named one
     dev1 = strict.Device("device1")
     a = ag.tensor(strict.asarray([1.0, 2.0]), device=None)
     b = a.to(dev1)

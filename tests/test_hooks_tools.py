@@ -11,7 +11,7 @@ import pytest
 import arraygrad as ag
 from arraygrad import numpy as anp
 from arraygrad.autograd.graph import disable_saved_tensors_hooks, saved_tensors_hooks
-from arraygrad.ops import _core
+from arraygrad.core import primitive as _core
 
 
 def close(a, b, rtol=1e-10, atol=1e-12):

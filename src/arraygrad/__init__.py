@@ -49,12 +49,12 @@ from .autograd.functional import (
     vhp,
     vjp,
 )
-from .autograd.node import GraphError
 from .autograd.tape import GradientTape, Variable
+from .core.node import GraphError
+from .core.tensor import Tensor, is_tensor, tensor
 from .gradcheck import gradcheck, gradgradcheck
 from .ops.elementwise import astype
 from .serialization import load, save
-from .tensor import Tensor, is_tensor, tensor
 
 __version__ = "0.1.0"
 

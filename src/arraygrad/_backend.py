@@ -294,7 +294,7 @@ def check_same_device(op_name: str, *arrays: Any) -> None:
     """Raise ``mixed_device_error`` when ``arrays`` (raw data or Tensors; scalars are ignored)
     live on different devices. Costs one ``device_of`` per array: call it off the fast
     path, e.g. only after the backend raised (see docs/backends.md)."""
-    from .tensor import Tensor
+    from .core.tensor import Tensor
 
     arrays = tuple(a.data if isinstance(a, Tensor) else a for a in arrays)
     seen = None

@@ -13,7 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.mode import STATE
+from .core.mode import STATE
+from .core.primitive import defvjp, primitive
+from .core.tensor import Tensor
 from .ops import elementwise as ew
 from .ops import index as ix
 from .ops import linalg as la
@@ -22,8 +24,6 @@ from .ops import reduce as rd
 from .ops import scan as sc
 from .ops import shape as sh
 from .ops import sort as so
-from .ops._core import defvjp, primitive
-from .tensor import Tensor
 
 # ---------------------------------------------------------------------------- operators
 

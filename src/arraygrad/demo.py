@@ -26,10 +26,10 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import nn, optim, viz
-from .autograd.mode import no_grad
+from .core.mode import no_grad
+from .core.tensor import Tensor
 from .data import DataLoader, load_digits
 from .nn import functional as F
-from .tensor import Tensor
 
 __all__ = ["SeedMLP", "run_demo", "DEFAULTS"]
 

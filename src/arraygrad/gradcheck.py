@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.engine import grad as _grad
-from .tensor import Tensor
+from .core.engine import grad as _grad
+from .core.tensor import Tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 

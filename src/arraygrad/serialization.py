@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .tensor import Tensor
+from .core.tensor import Tensor
 
 __all__ = ["save", "load", "CheckpointError"]
 

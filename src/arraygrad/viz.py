@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.node import AccumulateGrad, Node
-from .ops._core import Spec
-from .tensor import Tensor
+from .core.node import AccumulateGrad, Node
+from .core.primitive import Spec
+from .core.tensor import Tensor
 
 __all__ = ["to_dot", "draw", "render", "memory_report", "Graph", "MemoryReport",
            "GraphvizNotFoundError"]

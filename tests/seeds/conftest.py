@@ -20,7 +20,7 @@ import arraygrad.compat.mxnet  # noqa: E402,F401
 import arraygrad.compat.tensorflow  # noqa: E402,F401
 import arraygrad.compat.torch  # noqa: E402,F401
 from arraygrad._printing import set_style  # noqa: E402
-from arraygrad.autograd.mode import STATE  # noqa: E402
+from arraygrad.core.mode import STATE  # noqa: E402
 
 set_style("arraygrad")
 

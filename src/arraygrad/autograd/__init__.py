@@ -8,17 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import functional, graph
-from .anomaly import (
-    detect_anomaly,
-    is_anomaly_check_nan_enabled,
-    is_anomaly_enabled,
-    set_detect_anomaly,
-)
-from .checkpoint import checkpoint, checkpoint_sequential
-from .engine import backward, grad
-from .function import Function, FunctionCtx, custom_jvp, custom_vjp, once_differentiable
-from .mode import (
+from ..core.engine import backward, grad
+from ..core.mode import (
     enable_grad,
     is_grad_enabled,
     is_recording,
@@ -32,7 +23,16 @@ from .mode import (
     set_training,
     train_mode,
 )
-from .node import AccumulateGrad, GraphError, Node
+from ..core.node import AccumulateGrad, GraphError, Node
+from . import functional, graph
+from .anomaly import (
+    detect_anomaly,
+    is_anomaly_check_nan_enabled,
+    is_anomaly_enabled,
+    set_detect_anomaly,
+)
+from .checkpoint import checkpoint, checkpoint_sequential
+from .function import Function, FunctionCtx, custom_jvp, custom_vjp, once_differentiable
 from .tape import GradientTape, Variable
 
 __all__ = [
@@ -48,7 +48,7 @@ __all__ = [
 
 def mark_variables(variables: Any, gradients: Any, grad_reqs: str = "write") -> None:
     """MXNet's ``mark_variables``: attach the given buffers as the variables' gradients."""
-    from ..tensor import Tensor
+    from ..core.tensor import Tensor
 
     if isinstance(variables, Tensor):
         variables, gradients = [variables], [gradients]

@@ -24,7 +24,7 @@ import os
 import traceback
 from typing import Any
 
-from . import engine
+from ..core import engine
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled", "AnomalyError"]

@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.mode import STATE
+from ..core.node import _sequence
+from ..core.tensor import Tensor
 from .graph import saved_tensors_hooks
-from .mode import STATE
-from .node import _sequence
 
 __all__ = ["checkpoint", "checkpoint_sequential"]
 

@@ -50,11 +50,11 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import _core
-from ..ops._core import Primitive, Spec
-from ..tensor import Tensor
-from .mode import STATE
-from .node import Node
+from ..core import primitive as _core
+from ..core.mode import STATE
+from ..core.node import Node
+from ..core.primitive import Primitive, Spec
+from ..core.tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx", "custom_vjp", "custom_jvp", "once_differentiable"]
 
@@ -583,7 +583,7 @@ class custom_jvp:
         return jvp
 
     def __call__(self, *args: Any) -> Any:
-        from . import engine
+        from ..core import engine
         from .functional import tree_flatten, tree_unflatten
 
         name = getattr(self.fun, "__name__", "custom_jvp")

@@ -48,11 +48,11 @@ from typing import Any
 
 import numpy as np
 
-from ..ops._core import defvjp, primitive
-from ..tensor import Tensor
-from . import engine as _engine
-from .mode import STATE
-from .node import AccumulateGrad, _sequence
+from ..core import engine as _engine
+from ..core.mode import STATE
+from ..core.node import AccumulateGrad, _sequence
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacobian", "jacrev", "jacfwd",

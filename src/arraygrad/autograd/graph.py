@@ -27,9 +27,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..ops import _core
-from ..tensor import Tensor
-from . import engine
+from ..core import engine
+from ..core import primitive as _core
+from ..core.tensor import Tensor
 
 __all__ = ["saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu",
            "current_hooks"]

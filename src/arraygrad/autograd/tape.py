@@ -34,10 +34,10 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from . import engine as _engine
-from .mode import STATE
-from .node import _sequence
+from ..core import engine as _engine
+from ..core.mode import STATE
+from ..core.node import _sequence
+from ..core.tensor import Tensor
 
 __all__ = ["GradientTape", "Variable"]
 

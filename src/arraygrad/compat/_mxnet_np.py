@@ -14,7 +14,7 @@ from typing import Any
 import numpy as _onp
 
 from .. import numpy as _anp
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from ._util import Namespace, cast_leaf
 
 float32 = _onp.float32

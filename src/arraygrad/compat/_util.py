@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as _np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 
 
 class Namespace(types.ModuleType):

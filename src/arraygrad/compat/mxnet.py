@@ -33,7 +33,7 @@ import numpy as _onp
 from .. import autograd as _ag
 from .._backend import Device, parse_device
 from .._printing import set_style as _set_style
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from . import _mxnet_np as np
 from ._util import Namespace
 

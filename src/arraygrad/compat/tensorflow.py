@@ -37,8 +37,8 @@ from .._printing import _tf_shape
 from .._printing import set_style as _set_style
 from ..autograd.tape import GradientTape  # noqa: F401  (tf.GradientTape)
 from ..autograd.tape import Variable as _AgVariable
-from ..tensor import Tensor
-from ..tensor import tensor as _tensor
+from ..core.tensor import Tensor
+from ..core.tensor import tensor as _tensor
 from ._util import Namespace, cast_leaf, is_float_like, python_data_dtype
 
 float16 = _onp.float16

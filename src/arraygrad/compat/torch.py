@@ -43,9 +43,9 @@ import numpy as _onp
 from .. import autograd as _ag
 from .. import numpy as _anp
 from .._printing import set_style as _set_style
+from ..core.tensor import Tensor
+from ..core.tensor import tensor as _tensor
 from ..ops import shape as _shape
-from ..tensor import Tensor
-from ..tensor import tensor as _tensor
 from ._util import Namespace, cast_leaf, is_float_like, python_data_dtype
 
 # ---------------------------------------------------------------------------- dtypes

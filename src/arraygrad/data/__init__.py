@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 
 __all__ = ["load_digits", "digits_path", "TensorDataset", "DataLoader"]
 

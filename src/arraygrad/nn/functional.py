@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops import elementwise as _ew
 from ..ops import nn as _nn
 from ..ops import reduce as _rd
 from ..ops import shape as _sh
-from ..tensor import Tensor
 
 __all__ = [
     "relu", "leaky_relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax",

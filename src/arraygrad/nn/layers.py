@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops import shape as _sh
-from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module, Parameter

@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.mode import STATE
-from ..tensor import Tensor
+from ..core.mode import STATE
+from ..core.tensor import Tensor
 
 __all__ = ["Module", "Parameter"]
 
@@ -417,7 +417,7 @@ class Module:
         step (or create the optimizer after it); moving later raises a device error there.
         """
         from .._backend import parse_device, to_device
-        from ..tensor import _is_device_like
+        from ..core.tensor import _is_device_like
 
         for a in args:  # PyTorch's positional forms: a device and/or a dtype, either order
             if device is None and _is_device_like(a):

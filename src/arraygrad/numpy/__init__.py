@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as _np
 
+from ..core.tensor import Tensor
+from ..core.tensor import tensor as _tensor
 from ..ops.assemble import (
     append,
     apply_along_axis,
@@ -306,8 +308,6 @@ from ..ops.sort import (
     unique_inverse,
     unique_values,
 )
-from ..tensor import Tensor
-from ..tensor import tensor as _tensor
 
 if hasattr(_np, "bitwise_count"):  # NumPy >= 2
     from ..ops.elementwise import bitwise_count

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops._compose import raw, records, rewrap
-from ..tensor import Tensor
 
 _FUNCTIONS: dict[Any, Any] = {}
 _UFUNCS: dict[Any, Any] = {}

@@ -11,11 +11,11 @@ from typing import Any as _Any
 
 import numpy as _np
 
+from ..core.primitive import defvjp as _defvjp
+from ..core.primitive import primitive as _primitive
+from ..core.tensor import Tensor as _Tensor
 from ..ops import elementwise as _ew
-from ..ops._core import defvjp as _defvjp
-from ..ops._core import primitive as _primitive
 from ..ops.fftops import fftn as _fftn
-from ..tensor import Tensor as _Tensor
 
 __all__ = [
     "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",

@@ -13,6 +13,7 @@ from typing import Any as _Any
 import numpy as _np
 from numpy.linalg import LinAlgError  # noqa: F401
 
+from ..core.tensor import Tensor as _Tensor
 from ..ops import elementwise as _ew
 from ..ops import reduce as _red
 from ..ops import shape as _shp
@@ -41,7 +42,6 @@ from ..ops.decomp import (  # noqa: F401
 from ..ops.linalg import _norm2 as _vec2
 from ..ops.linalg import matmul, norm  # noqa: F401
 from ..ops.linalg import outer as _outer
-from ..tensor import Tensor as _Tensor
 
 
 def _as_tensor(x: _Any) -> _Tensor:

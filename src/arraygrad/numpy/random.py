@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as _np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 
 __all__ = [
     "seed", "rand", "randn", "randint", "random", "random_sample", "uniform", "normal",

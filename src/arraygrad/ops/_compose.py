@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.mode import STATE
-from ..tensor import Tensor
+from ..core.mode import STATE
+from ..core.tensor import Tensor
 
 __all__ = ["composite", "constant", "records", "raw", "rewrap", "data_of", "as_tensor",
            "no_out"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import composite
 from ._compose import data_of as _d

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import array_module
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 
 __all__ = [
     "zeros", "ones", "full", "empty", "arange", "linspace", "logspace", "geomspace", "eye",

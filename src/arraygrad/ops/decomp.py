@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 
 from .._backend import array_module
-from ..autograd.mode import STATE
-from ..tensor import Tensor
-from ._core import defvjp, primitive
+from ..core.mode import STATE
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from .elementwise import conjugate, imag, real, where
 from .linalg import _matmul, _ndim, _raw
 from .shape import concatenate, expand_dims, squeeze, swapaxes

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import device_of, parse_device, to_device
-from ..tensor import Tensor
-from ._core import defjvp, defvjp, primitive
+from ..core.primitive import defjvp, defvjp, primitive
+from ..core.tensor import Tensor
 
 __all__ = ["to", "cpu", "cuda"]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp_variadic, primitive
+from ..core.tensor import Tensor
 from ._compose import constant, no_out, raw, records, rewrap
-from ._core import defvjp_variadic, primitive
 
 __all__ = ["einsum", "einsum_path"]
 

@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ._compose import composite
-from ._core import defvjp, primitive
 
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)

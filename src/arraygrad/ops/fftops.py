@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._backend import array_module
-from ._core import defvjp, primitive
+from ..core.primitive import defvjp, primitive
 from .elementwise import real
 
 _FORWARD = {"fft": "fftn", "ifft": "ifftn", "rfft": "rfftn", "irfft": "irfftn"}

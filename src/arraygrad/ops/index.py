@@ -8,11 +8,11 @@ import numpy as np
 
 from .._backend import add_at, array_module
 from .._backend import asarray as _backend_asarray
-from ..tensor import Tensor
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ._compose import data_of as _d
 from ._compose import no_out
 from ._compose import records as _records
-from ._core import defvjp, primitive
 from .elementwise import where
 from .shape import reshape
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp, primitive, wrap
+from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import data_of as _raw
 from ._compose import no_out, records
-from ._core import defvjp, primitive, wrap
 from .elementwise import conjugate, multiply, where
 from .reduce import restore_reduced
 from .shape import expand_dims, ravel, reshape, squeeze, swapaxes, transpose

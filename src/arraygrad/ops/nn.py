@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
-from ._core import defvjp, primitive
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from .elementwise import exp, log, maximum
 from .linalg import _matmul
 from .reduce import restore_reduced

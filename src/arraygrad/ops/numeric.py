@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import composite, records
 from ._compose import data_of as _d

@@ -12,11 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ._compose import as_tensor, composite, constant
 from ._compose import data_of as _d
 from ._compose import no_out as _no_out
-from ._core import defvjp, primitive
 from .elementwise import conjugate
 from .elementwise import where as _pick  # ``where`` is also a keyword of reductions
 from .shape import broadcast_to, expand_dims, moveaxis, reshape

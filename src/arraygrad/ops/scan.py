@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import composite, records
 from ._compose import data_of as _d
 from ._compose import no_out as _no_out
-from ._core import defvjp, primitive
 from .elementwise import where
 from .reduce import _nan_filled
 from .reduce import sum as _sum

@@ -6,9 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp, defvjp_variadic, primitive
+from ..core.tensor import Tensor
 from ._compose import as_tensor, composite, no_out, records
-from ._core import defvjp, defvjp_variadic, primitive
 
 
 @primitive("View", arity=1)

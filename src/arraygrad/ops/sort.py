@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import composite, constant, records
 from ._compose import data_of as _d
 from ._compose import no_out as _no_out
-from ._core import defvjp, primitive
 from .elementwise import where
 from .index import take_along_axis
 from .shape import moveaxis, ravel, reshape

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.mode import no_grad
-from ..tensor import Tensor
+from ..core.mode import no_grad
+from ..core.tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
 
@@ -109,7 +109,7 @@ class Optimizer:
         re-evaluates the model and returns the loss."""
         loss = None
         if closure is not None:
-            from ..autograd.mode import enable_grad
+            from ..core.mode import enable_grad
 
             with enable_grad():
                 loss = closure()

@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops.decomp import _requires_grad
-from ..tensor import Tensor
 
 
 def require(module: str = "scipy") -> Any:

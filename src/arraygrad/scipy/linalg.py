@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ..ops import decomp
 from ..ops import elementwise as ew
-from ..ops._core import defvjp, primitive
 from ..ops.decomp import expm, solve_triangular  # noqa: F401
-from ..tensor import Tensor
 from ._util import as_tensor, raw, require
 
 __all__ = ["solve_triangular", "cho_factor", "cho_solve", "cholesky", "expm", "sqrtm",

@@ -14,10 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ..ops import elementwise as ew
-from ..ops._core import defvjp, primitive
 from ..ops.index import scatter_add
-from ..tensor import Tensor
 from ._util import require
 
 __all__ = ["convolve", "correlate"]

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.primitive import defvjp, primitive
+from ..core.tensor import Tensor
 from ..ops import elementwise as ew
 from ..ops import reduce as red
 from ..ops import shape as shp
-from ..ops._core import defvjp, primitive
-from ..tensor import Tensor
 from ._util import as_tensor, no_grad_for, raw, require
 
 __all__ = [

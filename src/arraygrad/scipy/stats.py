@@ -15,11 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from ..core.tensor import Tensor
 from ..ops import decomp
 from ..ops import elementwise as ew
 from ..ops import reduce as red
 from ..ops import shape as shp
-from ..tensor import Tensor
 from . import special as sp
 from ._util import as_tensor, no_grad_for, raw, require
 

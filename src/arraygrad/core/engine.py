@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
 from .mode import STATE
 from .node import AccumulateGrad, GraphError, Node
+from .tensor import Tensor
 
 __all__ = ["backward", "grad", "retain_grad_hook"]
 
@@ -350,7 +350,7 @@ def _sum_into(prev: Tensor, gi: Tensor, node: Any, idx: int, owned: dict) -> Ten
 
 def _unbroadcast(g: Tensor, target: Any) -> Tensor:
     global _unbroadcast
-    from ..ops._core import unbroadcast
+    from .primitive import unbroadcast
 
     _unbroadcast = unbroadcast  # bound once: the import cannot run at module load (cycle)
     return unbroadcast(g, target)
@@ -368,12 +368,12 @@ DETECT_ANOMALY = False
 def _apply_checked(node: Node, grads: list, create_graph: bool) -> list:
     """``_apply`` in anomaly mode: a NaN or Inf in a rule's result names the op and shows
     where the forward created it."""
-    from .anomaly import check_results
+    from ..autograd.anomaly import check_results
 
     try:
         results = _apply(node, grads, create_graph)
     except Exception as exc:
-        from .anomaly import annotate
+        from ..autograd.anomaly import annotate
 
         annotate(node, exc)
         raise

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from .autograd.mode import STATE
-from .autograd.node import AccumulateGrad
+from .mode import STATE
+from .node import AccumulateGrad
 
 __all__ = ["Tensor", "tensor", "is_tensor"]
 
@@ -208,7 +208,7 @@ class Tensor:
         if meta.retains_grad:
             return
         meta.retains_grad = True
-        from .autograd.engine import retain_grad_hook
+        from .engine import retain_grad_hook
 
         self._node._add_pre_hook(self._out, retain_grad_hook(self))
 
@@ -229,7 +229,7 @@ class Tensor:
         inputs: Any = None,
     ) -> None:
         """Back-propagate from this tensor; without ``gradient``, from ``self.sum()``."""
-        from .autograd.engine import backward
+        from .engine import backward
 
         backward([self], None if gradient is None else [gradient], retain_graph, create_graph,
                  inputs=inputs)
@@ -237,7 +237,7 @@ class Tensor:
     # ---------------------------------------------------------------- conversion
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array (copied to the host for other backends)."""
-        from ._backend import to_numpy
+        from .._backend import to_numpy
 
         return to_numpy(self.data)
 
@@ -248,7 +248,7 @@ class Tensor:
     def device(self) -> Any:
         """Where the data lives: ``'cpu'`` or ``'cuda:N'`` (a ``str`` with ``.type`` and
         ``.index``); a Dask array reports where its chunks will be computed."""
-        from ._backend import device_of
+        from .._backend import device_of
 
         return device_of(self.data)
 
@@ -259,8 +259,8 @@ class Tensor:
         Differentiable: the gradient moves back to this tensor's device. Returns ``self``
         when nothing changes and ``copy`` is false.
         """
-        from ._backend import parse_device
-        from .ops.device import to as _to
+        from .._backend import parse_device
+        from ..ops.device import to as _to
 
         for a in args:
             if isinstance(a, Tensor):
@@ -282,13 +282,13 @@ class Tensor:
 
     def cpu(self) -> Tensor:
         """This tensor in host memory (NumPy); ``self`` when it is there already."""
-        from .ops.device import cpu
+        from ..ops.device import cpu
 
         return cpu(self)
 
     def cuda(self, device: Any = None) -> Tensor:
         """This tensor on a CUDA GPU (CuPy), ``device`` an index or ``'cuda:N'``."""
-        from .ops.device import cuda
+        from ..ops.device import cuda
 
         return cuda(self, device)
 
@@ -306,7 +306,7 @@ class Tensor:
         data = self.data
         if isinstance(data, _ndarray):
             return data.item(*args)
-        from ._backend import item
+        from .._backend import item
 
         return item(data, *args)
 
@@ -342,12 +342,12 @@ class Tensor:
         return self.item()  # any backend: Dask computes the value, CuPy copies it
 
     def __repr__(self) -> str:
-        from ._printing import tensor_repr
+        from .._printing import tensor_repr
 
         return tensor_repr(self)
 
     def __str__(self) -> str:
-        from ._printing import tensor_str
+        from .._printing import tensor_str
 
         return tensor_str(self)
 
@@ -408,13 +408,13 @@ def _rebuild(arr: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _zeros_like(data: Any) -> Any:
-    from ._backend import array_module
+    from .._backend import array_module
 
     return array_module(data).zeros_like(data)
 
 
 def _as_backend_array(data: Any, dtype: Any) -> Any:
-    from ._backend import asarray
+    from .._backend import asarray
 
     return asarray(data, dtype)
 
@@ -437,10 +437,10 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     Python floats become float64, as in NumPy. Nested lists that contain Tensors are
     assembled differentiably (``tensor([x, x**2])`` keeps the graph to ``x``).
     """
-    from ._backend import copy_array
+    from .._backend import copy_array
 
     if isinstance(data, (list, tuple)) and _contains_tensor(data):
-        from .numpy import array as _array
+        from ..numpy import array as _array
 
         out = _array(data, dtype=dtype)
     elif isinstance(data, Tensor):
@@ -448,7 +448,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     else:
         out = Tensor._make(copy_array(data, dtype))
     if device is not None:
-        from ._backend import to_device
+        from .._backend import to_device
 
         out = Tensor._make(to_device(out.data, device), out._node, out._out, out._rg)
     if requires_grad:

@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd.mode import STATE
-from ..autograd.node import Node, new_node
-from ..tensor import Tensor
+from .mode import STATE
+from .node import Node, new_node
+from .tensor import Tensor
 
 __all__ = [
     "Primitive", "primitive", "defvjp", "defvjp_variadic", "defjvp", "unbroadcast", "Spec",
@@ -44,7 +44,7 @@ class _LazyOps:
     def __getattr__(self, name: str) -> Any:
         import importlib
 
-        module = importlib.import_module(f"{__package__}.{name}")
+        module = importlib.import_module(f"arraygrad.ops.{name}")
         setattr(self, name, module)
         return module
 
