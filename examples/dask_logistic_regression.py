@@ -63,9 +63,9 @@ def loss_and_grads(w: np.ndarray, b: np.ndarray, X: Any, y: Any) -> tuple[float,
     bt = ag.tensor(b, requires_grad=True)
     loss = loss_fn(wt, bt, ag.Tensor(X), ag.Tensor(y))
     loss.backward()  # builds the backward graph; nothing is computed yet
-    if not isinstance(loss.data, da.Array):  # NumPy inputs: already computed
+    if not isinstance(loss.array, da.Array):  # NumPy inputs: already computed
         return float(loss.numpy()), wt.grad.numpy(), bt.grad.numpy()
-    value, gw, gb = dask.compute(loss.data, wt.grad.data, bt.grad.data)
+    value, gw, gb = dask.compute(loss.array, wt.grad.array, bt.grad.array)
     return float(value), np.asarray(gw), np.asarray(gb)
 
 

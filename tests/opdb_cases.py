@@ -504,12 +504,12 @@ add("meshgrid", lambda a, b, c: anp.meshgrid(a, b, c, indexing="ij"),
     tag="2,2,3,ij")
 add("meshgrid", lambda a, b: anp.meshgrid(a, b, sparse=True),
     lambda a, b: np.meshgrid(a, b, sparse=True), [s.u((2,)), s.u((3,))], tag="sparse")
-add("piecewise", lambda x: anp.piecewise(x, [x.data < 0, x.data >= 0],
+add("piecewise", lambda x: anp.piecewise(x, [x.array < 0, x.array >= 0],
                                          [lambda t: t ** 2, lambda t: anp.sin(t)]),
     lambda x: np.piecewise(x, [np.asarray(x) < 0, np.asarray(x) >= 0],
                            [lambda t: t ** 2, lambda t: np.sin(t)]),
     [s.nz((2, 3))], tag="2x3,two-functions", dispatch=False)
-add("piecewise", lambda x: anp.piecewise(x, [x.data < -0.5], [lambda t: 2 * t, 0.5]),
+add("piecewise", lambda x: anp.piecewise(x, [x.array < -0.5], [lambda t: 2 * t, 0.5]),
     lambda x: np.piecewise(x, [np.asarray(x) < -0.5], [lambda t: 2 * t, 0.5]),
     [s.nz((4,))], tag="4,otherwise-constant", dispatch=False)
 add("apply_along_axis", lambda x: anp.apply_along_axis(lambda v: anp.sum(v * v), 1, x),

@@ -35,8 +35,8 @@ def test_array_module_dask():
     assert B.array_module(x) is da
     assert B.is_dask(x) and not B.is_dask(np.ones(2))
     t = ag.Tensor(x)
-    assert isinstance(anp.zeros_like(t).data, da.Array)
-    assert isinstance(anp.ones_like(t, shape=(3,)).data, da.Array)
+    assert isinstance(anp.zeros_like(t).array, da.Array)
+    assert isinstance(anp.ones_like(t, shape=(3,)).array, da.Array)
     np.testing.assert_array_equal(B.to_numpy(x), np.ones(4))
 
 
@@ -71,7 +71,7 @@ def test_device_and_to_on_numpy_are_free():
     assert x.device == "cpu" and x.device.type == "cpu"
     assert x.to("cpu") is x and x.cpu() is x and x.to(device="cpu") is x
     y = x.to("cpu", copy=True)
-    assert y is not x and y.data is not x.data
+    assert y is not x and y.array is not x.array
 
 
 def test_to_dtype_is_differentiable():

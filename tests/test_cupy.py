@@ -50,13 +50,13 @@ def _run(fn, arrays, backend):
 def check(fn, *arrays, rtol=1e-10):
     out_n, grads_n = _run(fn, arrays, np.asarray)
     out_g, grads_g = _run(fn, arrays, _gpu)
-    assert isinstance(out_g.data, cp.ndarray), f"forward left the GPU: {type(out_g.data)}"
+    assert isinstance(out_g.array, cp.ndarray), f"forward left the GPU: {type(out_g.array)}"
     np.testing.assert_allclose(out_g.numpy(), out_n.numpy(), rtol=rtol, atol=1e-12)
     for gn, gg in zip(grads_n, grads_g):
         assert (gn is None) == (gg is None)
         if gg is None:
             continue
-        assert isinstance(gg.data, cp.ndarray), f"gradient left the GPU: {type(gg.data)}"
+        assert isinstance(gg.array, cp.ndarray), f"gradient left the GPU: {type(gg.array)}"
         assert gg.device.type == "cuda"
         np.testing.assert_allclose(gg.numpy(), gn.numpy(), rtol=rtol, atol=1e-12)
 
@@ -76,7 +76,7 @@ CASES = {
     "exp_log_tanh": (lambda x: anp.tanh(anp.exp(x) * anp.log(x)), (P,)),
     "sin_cos_sqrt": (lambda x: anp.sin(x) * anp.cos(x) + anp.sqrt(x), (P,)),
     "abs_maximum": (lambda x, y: anp.abs(x) + anp.maximum(x, y), (A, B)),
-    "where_clip": (lambda x: anp.where(x.data > 0, x, x * 0.1) + anp.clip(x, -0.5, 0.5), (A,)),
+    "where_clip": (lambda x: anp.where(x.array > 0, x, x * 0.1) + anp.clip(x, -0.5, 0.5), (A,)),
     "sum_mean": (lambda x: x.sum(axis=1) + x.mean(axis=1), (A,)),
     "keepdims_broadcast": (lambda x: x - x.mean(axis=0, keepdims=True), (A,)),
     "max_min": (lambda x: x.max(axis=0) - x.min(axis=0), (A,)),
@@ -88,7 +88,7 @@ CASES = {
     "getitem_basic": (lambda x: x[1:, ::2] * x[0, 1], (A,)),
     "getitem_advanced_repeats": (lambda x: x[np.array([0, 2, 2, 0])] * 2, (A,)),
     "getitem_gpu_index": (lambda x: x[cp.asarray([1, 1, 2])] if cp is not None else x, (A,)),
-    "getitem_bool": (lambda x: x[x.data > 0], (A,)),
+    "getitem_bool": (lambda x: x[x.array > 0], (A,)),
     "setitem_in_graph": (lambda x: _setitem(x), (A,)),
     "concatenate_stack": (
         lambda x, y: anp.stack([anp.concatenate([x, y]), anp.concatenate([y, x])]), (A, B)),
@@ -115,7 +115,7 @@ def test_second_order_on_cupy():
     (g,) = ag.autograd.grad(anp.tanh(x).sum(), [x], create_graph=True)
     (h,) = ag.autograd.grad(g.sum(), [x])
     t = np.tanh([0.3, -1.2, 2.0])
-    assert isinstance(h.data, cp.ndarray)
+    assert isinstance(h.array, cp.ndarray)
     np.testing.assert_allclose(h.numpy(), -2 * t * (1 - t * t), rtol=1e-12)
 
 
@@ -126,30 +126,30 @@ def test_device_moves_are_differentiable():
     x = ag.tensor([0.5, -1.0, 2.0], requires_grad=True)  # a CPU leaf
     y = x.cuda()
     assert y.device == "cuda:0" and y.device.type == "cuda" and y.device.index == 0
-    assert isinstance(y.data, cp.ndarray) and y.grad_fn.name() == "ToDeviceBackward0"
+    assert isinstance(y.array, cp.ndarray) and y.grad_fn.name() == "ToDeviceBackward0"
     assert y.cuda() is y and y.to("cuda") is y and y.to("cuda:0") is y
     w = ag.tensor([1.0, 2.0, 3.0], device="cuda")
     loss = (anp.tanh(y) * w).sum()
     loss.backward()
-    assert isinstance(x.grad.data, np.ndarray)  # the gradient came back to the host
+    assert isinstance(x.grad.array, np.ndarray)  # the gradient came back to the host
     xn = np.array([0.5, -1.0, 2.0])
     np.testing.assert_allclose(x.grad.numpy(), (1 - np.tanh(xn) ** 2) * [1, 2, 3], rtol=1e-12)
     z = y.cpu()
-    assert isinstance(z.data, np.ndarray) and z.grad_fn is not None
+    assert isinstance(z.array, np.ndarray) and z.grad_fn is not None
 
 
 def test_creation_and_leaves_on_the_gpu():
     x = ag.tensor(np.arange(4.0), device="cuda")
     for t in (anp.zeros_like(x), anp.ones_like(x), anp.full_like(x, 2.0), anp.zeros((2,), like=x)):
-        assert isinstance(t.data, cp.ndarray)
+        assert isinstance(t.array, cp.ndarray)
     x.attach_grad()  # the MXNet buffer lives on the GPU and is written in place
-    buf = x.grad.data
+    buf = x.grad.array
     assert isinstance(buf, cp.ndarray)
     for _ in range(2):
         with autograd.record():
             y = 2 * anp.dot(x, x)
         y.backward()
-    assert x.grad.data is buf
+    assert x.grad.array is buf
     np.testing.assert_array_equal(x.grad.numpy(), 4 * np.arange(4.0))
 
 
@@ -178,7 +178,7 @@ def test_module_to_cuda_moves_grads_and_sgd_momentum_runs_there():
     X = np.arange(6.0).reshape(2, 3)
     m(ag.tensor(X)).sum().backward()
     m.to("cuda")
-    assert isinstance(m.weight.data, cp.ndarray) and isinstance(m.weight.grad.data, cp.ndarray)
+    assert isinstance(m.weight.array, cp.ndarray) and isinstance(m.weight.grad.array, cp.ndarray)
     np.testing.assert_array_equal(m.weight.grad.numpy(), np.tile(X.sum(0), (2, 1)))
     w0 = m.weight.numpy().copy()
     opt = ag.optim.SGD(m.parameters(), lr=0.1, momentum=0.9)  # after .to(): state on the GPU
@@ -186,11 +186,11 @@ def test_module_to_cuda_moves_grads_and_sgd_momentum_runs_there():
         opt.zero_grad()
         m(ag.tensor(X, device="cuda")).sum().backward()
         opt.step()
-    assert isinstance(m.weight.data, cp.ndarray)
+    assert isinstance(m.weight.array, cp.ndarray)
     g = np.tile(X.sum(0), (2, 1))
     np.testing.assert_allclose(m.weight.numpy(), w0 - 0.1 * g - 0.1 * (0.9 * g + g), rtol=1e-12)
     m.cpu()
-    assert isinstance(m.weight.data, np.ndarray) and isinstance(m.weight.grad.data, np.ndarray)
+    assert isinstance(m.weight.array, np.ndarray) and isinstance(m.weight.grad.array, np.ndarray)
 
 
 def test_mxnet_gpu_device():
@@ -198,7 +198,7 @@ def test_mxnet_gpu_device():
     from arraygrad.compat.mxnet import npx
 
     x = mnp.ones(3).to(npx.gpu(0))
-    assert x.device == npx.gpu() == "cuda:0" and isinstance(x.data, cp.ndarray)
+    assert x.device == npx.gpu() == "cuda:0" and isinstance(x.array, cp.ndarray)
     assert npx.num_gpus() >= 1
 
 
@@ -243,7 +243,7 @@ def test_seed004_mlp_training_step_on_cupy():
     cpu, loss_cpu = _train("cpu", 5)
     gpu, loss_gpu = _train("cuda", 5)
     for p in gpu:
-        assert isinstance(p.data, cp.ndarray) and p.dtype == np.float32
+        assert isinstance(p.array, cp.ndarray) and p.dtype == np.float32
     for a, b in zip(cpu, gpu):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(loss_gpu, loss_cpu, rtol=1e-4)

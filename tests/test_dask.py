@@ -82,9 +82,9 @@ def test_ops_stay_lazy_and_match_numpy(rng, counting):
     loss = _model(X, w, b, ag.tensor(cn))
     loss.backward()
     assert counting.calls == 0, "forward + backward must build a graph, not compute"
-    assert isinstance(loss.data, da.Array)
-    assert isinstance(w.grad.data, da.Array) and isinstance(b.grad.data, da.Array)
-    value, gw, gb = dask.compute(loss.data, w.grad.data, b.grad.data)
+    assert isinstance(loss.array, da.Array)
+    assert isinstance(w.grad.array, da.Array) and isinstance(b.grad.array, da.Array)
+    value, gw, gb = dask.compute(loss.array, w.grad.array, b.grad.array)
     assert counting.calls == 1, "one compute gives the loss and every gradient"
     np.testing.assert_allclose(value, ref.numpy(), rtol=1e-12)
     np.testing.assert_allclose(gw, w0.grad.numpy(), rtol=1e-10, atol=1e-12)
@@ -103,7 +103,7 @@ def test_dask_leaf_gradient_and_accumulation(rng):
             with autograd.record():
                 y = (anp.sin(x) * x).sum()
             y.backward()
-        assert isinstance(x.grad.data, da.Array)
+        assert isinstance(x.grad.array, da.Array)
         once = np.sin(xn) + xn * np.cos(xn)
         expect = once if req == "write" else 3 * once
         np.testing.assert_allclose(x.grad.numpy(), expect, rtol=1e-12, err_msg=str(req))
@@ -114,7 +114,7 @@ def test_advanced_index_gradient_scatters_lazily(rng, counting):
     x = ag.Tensor(da.from_array(xn, chunks=(4, 3)), requires_grad=True)
     idx = np.array([0, 5, 5, 7, 0, 0])
     (x[idx] * ag.tensor(np.arange(3.0))).sum().backward()
-    assert counting.calls == 0 and isinstance(x.grad.data, da.Array)
+    assert counting.calls == 0 and isinstance(x.grad.array, da.Array)
     expect = np.zeros((8, 3))
     np.add.at(expect, idx, np.broadcast_to(np.arange(3.0), (6, 3)))
     np.testing.assert_allclose(x.grad.numpy(), expect)
@@ -176,7 +176,7 @@ def test_repr_shows_the_lazy_array_without_computing(counting):
         assert repr(y).startswith("tensor(dask.array<multiply") and "MulBackward0" in repr(y)
     with print_style("mxnet"):
         assert repr(y).startswith("array(dask.array<multiply, shape=(3, 4)")
-        assert str(y) == repr(y.data)
+        assert str(y) == repr(y.array)
     with print_style("tensorflow"):
         assert repr(y).startswith("<tf.Tensor: shape=(3, 4), dtype=float64, numpy=dask.array<")
     assert counting.calls == 0, "printing a lazy tensor must not compute it"
@@ -194,7 +194,7 @@ def test_take_with_a_lazy_index_stays_lazy(counting, axis):
     x = ag.Tensor(da.from_array(xn, chunks=2), requires_grad=True)
     y = anp.take(x, ag.Tensor(da.from_array(idx, chunks=2)), axis=axis)
     (y * y).sum().backward()
-    assert counting.calls == 0 and isinstance(x.grad.data, da.Array)
+    assert counting.calls == 0 and isinstance(x.grad.array, da.Array)
     x0 = ag.tensor(xn, requires_grad=True)
     y0 = anp.take(x0, idx, axis=axis)
     (y0 * y0).sum().backward()

@@ -17,13 +17,13 @@ def test_attach_grad_writes_into_the_same_buffer():
     x = anp.arange(4.0)
     x.attach_grad()
     buf = x.grad
-    data = buf.data
+    data = buf.array
     np.testing.assert_array_equal(buf.numpy(), [0, 0, 0, 0])
     for _ in range(3):
         with autograd.record():
             y = 2 * anp.dot(x, x)
         y.backward()
-        assert x.grad is buf and x.grad.data is data  # no new memory per derivative
+        assert x.grad is buf and x.grad.array is data  # no new memory per derivative
         np.testing.assert_array_equal(x.grad.numpy(), [0, 4, 8, 12])  # overwritten
 
 

@@ -41,9 +41,9 @@ def test_in_place_on_leaf_requiring_grad_is_an_error():
     with pytest.raises(RuntimeError, match="leaf tensor that requires grad"):
         w += 1
     with ag.no_grad():
-        data = w.data
+        data = w.array
         w -= 0.5 * anp.ones(2)
-    assert w.data is data  # the same memory: an optimizer step allocates nothing
+    assert w.array is data  # the same memory: an optimizer step allocates nothing
     np.testing.assert_array_equal(w.numpy(), [0.5, 1.5])
     assert w.is_leaf and w.requires_grad
 
@@ -54,9 +54,9 @@ def test_mxnet_update_outside_record_is_in_place():
     with autograd.record():
         loss = (w * w).sum()
     loss.backward()
-    data = w.data
+    data = w.array
     w[:] = w - 0.1 * w.grad
-    assert w.data is data
+    assert w.array is data
     np.testing.assert_allclose(w.numpy(), [0.8, 0.8, 0.8])
 
 
@@ -74,7 +74,7 @@ def test_item_assignment_boolean_and_broadcast_value():
     x = ag.tensor(np.array([-1.0, 2.0, -3.0, 4.0]), requires_grad=True)
     s = ag.tensor(5.0, requires_grad=True)
     h = x * 1
-    h[h.data < 0] = s
+    h[h.array < 0] = s
     h.sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [0, 1, 0, 1])
     assert s.grad.item() == 2.0

@@ -418,11 +418,11 @@ def test_module_call_forward_hooks_and_gradients():
 def test_parameter_basics():
     data = np.arange(3.0)
     p = nn.Parameter(data)
-    assert p.data is data and p.requires_grad and p.grad is None
+    assert p.array is data and p.requires_grad and p.grad is None
     assert repr(p).startswith("Parameter containing:\ntensor(")
     assert type(p * 2) is ag.Tensor
     q = copy.deepcopy(p)
-    assert isinstance(q, nn.Parameter) and q.data is not p.data
+    assert isinstance(q, nn.Parameter) and q.array is not p.array
     np.testing.assert_array_equal(q.numpy(), data)
     frozen = nn.Parameter(np.ones(2), requires_grad=False)
     assert not frozen.requires_grad
@@ -526,10 +526,10 @@ def test_module_works_in_the_mxnet_idiom():
 
 def test_init_functions_are_in_place_seeded_and_unrecorded():
     w = nn.Parameter(np.empty((200, 300)))
-    data = w.data
+    data = w.array
     v0 = w._version
     out = nn.init.xavier_uniform_(w, generator=0)
-    assert out is w and w.data is data and w.is_leaf and w._version > v0
+    assert out is w and w.array is data and w.is_leaf and w._version > v0
     bound = np.sqrt(6 / (200 + 300))
     assert np.abs(w.numpy()).max() <= bound and np.abs(w.numpy()).max() > 0.95 * bound
     first = w.numpy().copy()
@@ -575,10 +575,10 @@ def test_state_dict_roundtrip_and_strict_checks():
         np.testing.assert_array_equal(p1.numpy(), p2.numpy())
     # the values share memory with the model, detached
     sd = a.state_dict()
-    assert sd["head.weight"].data is a.head.weight.data and not sd["head.weight"].requires_grad
-    w_before = b.head.weight.data
+    assert sd["head.weight"].array is a.head.weight.array and not sd["head.weight"].requires_grad
+    w_before = b.head.weight.array
     b.load_state_dict(a.state_dict())
-    assert b.head.weight.data is w_before  # copied in place
+    assert b.head.weight.array is w_before  # copied in place
 
     def snapshot(m):
         return {k: v.numpy().copy() for k, v in m.state_dict().items()}

@@ -94,7 +94,7 @@ def test_float32_parameters_match_torch(torch):
 
 
 def _buffer_ids(state):
-    return {k: id(v.data) for k, v in state.items() if isinstance(v, ag.Tensor)}
+    return {k: id(v.array) for k, v in state.items() if isinstance(v, ag.Tensor)}
 
 
 @pytest.mark.parametrize("make", [
@@ -108,7 +108,7 @@ def test_updates_are_in_place_without_new_allocations(make):
     n = 250_000  # 2 MB per array: any temporary would show up
     p = nn.Parameter(np.random.default_rng(0).standard_normal(n))
     p.grad = ag.tensor(np.random.default_rng(1).standard_normal(n))
-    data, grad_data = p.data, p.grad.data
+    data, grad_data = p.array, p.grad.array
     grad_before = grad_data.copy()
     opt = make([p])
     opt.step()  # the first step allocates the state and scratch buffers
@@ -123,9 +123,9 @@ def test_updates_are_in_place_without_new_allocations(make):
     finally:
         tracemalloc.stop()
     assert peak < 64_000, f"a step allocated {peak} bytes"
-    assert p.data is data  # the same array object, updated in place
+    assert p.array is data  # the same array object, updated in place
     assert not np.array_equal(p.numpy(), before)
-    assert p.grad.data is grad_data
+    assert p.grad.array is grad_data
     np.testing.assert_array_equal(grad_data, grad_before)  # the gradient is not modified
     assert _buffer_ids(opt.state.get(p, {})) == ids  # state buffers are reused
 

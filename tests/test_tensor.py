@@ -73,7 +73,7 @@ def test_copy_is_differentiable_and_independent():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     c = x.copy()
     assert c.grad_fn.name() == "CloneBackward0"
-    assert c.data is not x.data
+    assert c.array is not x.array
     (c * 3).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [3, 3])
 

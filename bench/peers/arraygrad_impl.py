@@ -44,7 +44,7 @@ class ArraygradPeer(Peer):
         def run() -> Any:
             x.grad = None
             anp.sum(w1_chain(x, n_ops, anp.sin, anp.tanh, anp.exp)).backward()
-            return x.grad.data
+            return x.grad.array
 
         return run
 
@@ -53,7 +53,7 @@ class ArraygradPeer(Peer):
 
         def run() -> Any:
             with ag.no_grad():
-                return anp.sum(w1_chain(x, n_ops, anp.sin, anp.tanh, anp.exp)).data
+                return anp.sum(w1_chain(x, n_ops, anp.sin, anp.tanh, anp.exp)).array
 
         return run
 
@@ -70,7 +70,7 @@ class ArraygradPeer(Peer):
                     p -= lr * p.grad
                     p.grad = None
 
-        return step, lambda: [p.data for p in params]
+        return step, lambda: [p.array for p in params]
 
     def w2_grads(
         self, W1: np.ndarray, W2: np.ndarray, X: np.ndarray, Y: np.ndarray, lam: float
@@ -78,7 +78,7 @@ class ArraygradPeer(Peer):
         W1t, W2t = ag.tensor(W1, requires_grad=True), ag.tensor(W2, requires_grad=True)
         J = _objective(W1t, W2t, ag.tensor(X), ag.tensor(Y), lam)
         J.backward()
-        return J.item(), W1t.grad.data, W2t.grad.data
+        return J.item(), W1t.grad.array, W2t.grad.array
 
     def w3(self, x0: float, n: int) -> Thunk:
         x = ag.tensor(np.float64(x0), requires_grad=True)  # 0-d
@@ -86,13 +86,13 @@ class ArraygradPeer(Peer):
         def run() -> Any:
             x.grad = None
             w3_chain(x, n, anp.sin).backward()
-            return x.grad.data
+            return x.grad.array
 
         return run
 
     def w4_grad(self, A: np.ndarray, w: np.ndarray) -> Thunk:
         At, wt = ag.tensor(A), ag.tensor(w, requires_grad=True)
-        return lambda: ag.autograd.grad(_w4_f(At, wt), [wt])[0].data
+        return lambda: ag.autograd.grad(_w4_f(At, wt), [wt])[0].array
 
     def w4_hvp(self, A: np.ndarray, w: np.ndarray, v: np.ndarray) -> Thunk:
         # reverse-over-reverse, as in PyTorch
@@ -101,6 +101,6 @@ class ArraygradPeer(Peer):
 
         def hvp() -> Any:
             g = ag.autograd.grad(_w4_f(At, wt), [wt], create_graph=True)[0]
-            return ag.autograd.grad((g * vt).sum(), [wt])[0].data
+            return ag.autograd.grad((g * vt).sum(), [wt])[0].array
 
         return hvp

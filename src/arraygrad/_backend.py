@@ -296,7 +296,7 @@ def check_same_device(op_name: str, *arrays: Any) -> None:
     path, e.g. only after the backend raised (see docs/backends.md)."""
     from .core.tensor import Tensor
 
-    arrays = tuple(a.data if isinstance(a, Tensor) else a for a in arrays)
+    arrays = tuple(a._data if isinstance(a, Tensor) else a for a in arrays)
     seen = None
     for a in arrays:
         if not hasattr(a, "shape") or isinstance(a, _generic):

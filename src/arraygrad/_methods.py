@@ -92,7 +92,7 @@ def _check_leaf(self: Tensor, what: str) -> None:
 
 def _become(self: Tensor, new: Tensor) -> Tensor:
     """Make ``self`` the result of a recorded op, keeping its identity."""
-    self.data = new.data
+    self._data = new._data
     self._node = new._node
     self._out = new._out
     self._rg = new._rg
@@ -102,7 +102,7 @@ def _become(self: Tensor, new: Tensor) -> Tensor:
 
 def _old_self(self: Tensor) -> Tensor:
     """A stand-in for ``self``'s current value and graph position (never modified)."""
-    old = Tensor._make(self.data, self._node, self._out, self._rg)
+    old = Tensor._make(self._data, self._node, self._out, self._rg)
     old._version = self._version
     if self._node is None and self._rg:
         old._meta = self._meta  # the same leaf: gradients still reach its accumulator
@@ -132,12 +132,12 @@ def _inplace(op, raw_op, what: str):
         if _records(self) or _records(other):
             _check_leaf(self, what)
             return _become(self, _as_target(op(_old_self(self), other), self, what))
-        o = other.data if isinstance(other, Tensor) else other
-        data = self.data
+        o = other._data if isinstance(other, Tensor) else other
+        data = self._data
         if isinstance(data, np.ndarray):
             raw_op(data, o)  # same memory, NumPy's casting rules
         else:
-            self.data = raw_op(data, o)
+            self._data = raw_op(data, o)
         self._version += 1
         return self
 
@@ -162,11 +162,11 @@ def _setitem(self: Tensor, idx: Any, value: Any) -> None:
         _check_leaf(self, "item assignment")
         _become(self, ix.setitem(_old_self(self), idx, value))
         return
-    v = value.data if isinstance(value, Tensor) else value
-    if not isinstance(self.data, np.ndarray) and np.ndim(self.data) == 0 and type(
-            self.data).__module__ == "numpy":
-        self.data = np.asarray(self.data)
-    self.data[idx] = v
+    v = value._data if isinstance(value, Tensor) else value
+    if not isinstance(self._data, np.ndarray) and np.ndim(self._data) == 0 and type(
+            self._data).__module__ == "numpy":
+        self._data = np.asarray(self._data)
+    self._data[idx] = v
     self._version += 1
 
 
@@ -188,7 +188,7 @@ def _fill(value_of):
     def method(self: Tensor, *args: Any) -> Tensor:
         if _records(self):
             _check_leaf(self, "fill_/zero_")
-        self.data[...] = value_of(*args)
+        self._data[...] = value_of(*args)
         if self._node is not None and _records(self):
             self._node, self._out, self._rg = None, 0, 0  # a constant from now on
         self._version += 1
@@ -198,7 +198,7 @@ def _fill(value_of):
 
 
 Tensor.zero_ = _fill(lambda: 0)
-Tensor.fill_ = _fill(lambda v: v.data if isinstance(v, Tensor) else v)
+Tensor.fill_ = _fill(lambda v: v._data if isinstance(v, Tensor) else v)
 
 
 # ---------------------------------------------------------------------------- methods
@@ -339,7 +339,7 @@ _METHODS = {
     "choose": _method(ix.choose),
     "put": _method(ix.put),
     # Python protocols NumPy arrays support: f"{loss:.4f}", round(x), divmod(x, y)
-    "__format__": lambda self, spec: format(self.data, spec) if spec else str(self),
+    "__format__": lambda self, spec: format(self._data, spec) if spec else str(self),
     "__round__": lambda self, ndigits=None: ew.round(self, ndigits or 0),
     "__divmod__": _method(ew.divmod),
     "__rdivmod__": lambda self, other: ew.divmod(other, self),

@@ -59,7 +59,7 @@ def print_style(name: str):
 
 
 def tensor_repr(t, prefix: str = "tensor") -> str:
-    if _is_lazy(t.data):
+    if _is_lazy(t._data):
         return _lazy_repr(t, prefix)
     style = _style
     if style == "torch":
@@ -79,8 +79,8 @@ def tensor_repr(t, prefix: str = "tensor") -> str:
 
 
 def tensor_str(t) -> str:
-    if _is_lazy(t.data):  # MXNet's str is the bare array's
-        return repr(t.data) if _style == "mxnet" else _lazy_repr(t, "tensor")
+    if _is_lazy(t._data):  # MXNet's str is the bare array's
+        return repr(t._data) if _style == "mxnet" else _lazy_repr(t, "tensor")
     style = _style
     if style == "mxnet":
         return str(t.numpy())
@@ -99,7 +99,7 @@ def _is_lazy(data) -> bool:
 def _lazy_repr(t, prefix: str) -> str:
     """The lazy array's own repr (shape, dtype, chunk size), computing nothing, in the
     current style's wrapper: ``tensor(dask.array<...>, grad_fn=<MulBackward0>)``."""
-    data = t.data
+    data = t._data
     lazy = repr(data)
     style = _style
     if style == "tensorflow":

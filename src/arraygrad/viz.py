@@ -65,7 +65,7 @@ def _root(arr: Any) -> Any:
 def _arrays_of(value: Any) -> list:
     """The arrays a saved value holds (a Tensor's data, an ndarray, tuples of them)."""
     if isinstance(value, Tensor):
-        return [value.data]
+        return [value._data]
     if isinstance(value, np.ndarray):
         return [value]
     if isinstance(value, (tuple, list)):
@@ -90,7 +90,7 @@ def _saved(node: Node) -> tuple[list, list, list]:
     leaves, inter = [], []
     for a in node.args:
         if isinstance(a, Tensor):
-            (leaves if a._node is None else inter).append(a.data)
+            (leaves if a._node is None else inter).append(a._data)
         else:
             leaves.extend(_arrays_of(a))
     for v in (node.kwargs or {}).values():
@@ -159,7 +159,7 @@ def _names(params: Any) -> dict[Any, str]:
     for name, t in items:
         if isinstance(t, Tensor):
             names.setdefault(id(t), str(name))
-            names.setdefault(id(t.data), str(name))
+            names.setdefault(id(t._data), str(name))
             if t._node is not None:  # a computed value: name its node's output
                 names.setdefault(("out", id(t._node), t._out), str(name))
         elif isinstance(t, np.ndarray):
@@ -169,7 +169,7 @@ def _names(params: Any) -> dict[Any, str]:
 
 def _name_of(t: Any, names: dict[int, str]) -> str | None:
     if isinstance(t, Tensor):
-        return names.get(id(t)) or names.get(id(t.data))
+        return names.get(id(t)) or names.get(id(t._data))
     if isinstance(t, np.ndarray):
         return names.get(id(t))
     return None
@@ -315,7 +315,7 @@ def to_dot(y: Any, params: Any = None, *, rankdir: str = "LR", show_saved: bool 
                 if isinstance(a, Spec):
                     key = f"c{id(n)}_{i}"
                 else:
-                    data = a.data if isinstance(a, Tensor) else a
+                    data = a._data if isinstance(a, Tensor) else a
                     key = const_keys.setdefault(id(_root(data)), f"c{id(_root(data))}")
                 if key not in made:
                     name = _name_of(a, names)

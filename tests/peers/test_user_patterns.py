@@ -180,7 +180,7 @@ def test_deepcopy_of_a_model():
     assert all(p.grad is None for p in model.parameters())
     assert all(p.grad is not None for p in clone.parameters())
     for p, q in zip(model.parameters(), clone.parameters()):
-        assert p is not q and not np.shares_memory(p.data, q.data)
+        assert p is not q and not np.shares_memory(p.array, q.array)
 
 
 def test_pickle_tensors():

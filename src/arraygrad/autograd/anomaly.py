@@ -128,7 +128,7 @@ def check_results(node: Any, results: list) -> None:
     for i, r in enumerate(results):
         if r is None:
             continue
-        data = r.data
+        data = r._data
         if data.dtype.kind not in "fc":
             continue
         xp = array_module(data)

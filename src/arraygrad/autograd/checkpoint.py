@@ -99,7 +99,7 @@ class _Segment:
         if create_graph:
             return saved  # connected to the inputs: the rules' results stay differentiable
         # plain backward: keep the values only, and let the recomputed graph go now
-        values = [Tensor._make(t.data) for t in saved]
+        values = [Tensor._make(t._data) for t in saved]
         saved.clear()
         return values
 

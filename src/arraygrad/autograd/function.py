@@ -227,12 +227,12 @@ def make_node(name: str, args: Sequence[Any], diff: Sequence[int], outputs: Sequ
         a = args[i]
         node = a._node
         edges.append((i, a._accumulator(), 0) if node is None else (i, node, a._out))
-    node_args = tuple(Spec(a.data) if isinstance(a, Tensor) else a for a in args) \
+    node_args = tuple(Spec(a._data) if isinstance(a, Tensor) else a for a in args) \
         + tuple(saved_entries) + (op,)
     if nout == 1:
-        ans = outputs[0].data if save_ans and isinstance(outputs[0], Tensor) else None
+        ans = outputs[0]._data if save_ans and isinstance(outputs[0], Tensor) else None
     else:
-        ans = tuple(o.data if isinstance(o, Tensor) else np.zeros(()) for o in outputs)
+        ans = tuple(o._data if isinstance(o, Tensor) else np.zeros(()) for o in outputs)
     node = Node(op, node_args, {}, ans, tuple(edges), rg)
     node.versions = tuple((n_in + j, s._version) for j, s in enumerate(saved_entries)
                           if isinstance(s, Tensor)) or None
@@ -241,7 +241,7 @@ def make_node(name: str, args: Sequence[Any], diff: Sequence[int], outputs: Sequ
     result = []
     for k, o in enumerate(outputs):
         if isinstance(o, Tensor) and o.dtype.kind in "fc" and id(o) not in nondiff:
-            result.append(Tensor._make(o.data, node, k, rg))
+            result.append(Tensor._make(o._data, node, k, rg))
         else:
             result.append(o)
     return result
@@ -350,7 +350,7 @@ class Function(metaclass=_FunctionMeta):
             _overrides(cls, "vjp") else cls.vjp
         # only shapes and dtypes of the inputs outlive the call (saved values live in the
         # node, which frees them after backward)
-        specs = tuple(Spec(a.data) if isinstance(a, Tensor) else None for a in args)
+        specs = tuple(Spec(a._data) if isinstance(a, Tensor) else None for a in args)
 
         def backward(saved: tuple, grads: tuple) -> Any:
             ctx._saved_now = saved
@@ -516,7 +516,7 @@ class custom_vjp:
         tensor_pos = [k for k, r in enumerate(res_leaves) if isinstance(r, Tensor)]
         saved = [res_leaves[k] for k in tensor_pos]
         res_template = [None if isinstance(r, Tensor) else r for r in res_leaves]
-        out_specs = [Spec(o.data) if isinstance(o, Tensor) else None for o in out_leaves]
+        out_specs = [Spec(o._data) if isinstance(o, Tensor) else None for o in out_leaves]
         nd_args = tuple(args[i] for i in self.nondiff_argnums)
         bwd = self.bwd
         n_diff_args = sum(1 for lay in layout if lay is not None)
@@ -612,7 +612,7 @@ class custom_jvp:
                 tl = []
                 for i, x in enumerate(prim):
                     if i in diff:
-                        t = Tensor._make(zeros_like(x.detach()).data, None, 0, 1)
+                        t = Tensor._make(zeros_like(x.detach())._data, None, 0, 1)
                         ts[i] = t
                         tl.append(t)
                     elif isinstance(x, Tensor) and x.dtype.kind in "fc":

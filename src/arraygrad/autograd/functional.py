@@ -280,7 +280,7 @@ class _Frame:
         rg = t._rg
         if rg and rg <= self.level:
             return _alias(t), True  # stays connected to the outer graph
-        return self.leaf(t.data), True
+        return self.leaf(t._data), True
 
     def reaches_outside(self, tensors: Sequence[Any]) -> bool:
         """Does the graph of ``tensors`` reach anything made outside this frame?"""
@@ -558,7 +558,7 @@ class _Linearization:
             self.xs = _flat_diff(self.per_arg)
             self.rec = [i for i, o in enumerate(self.outs)
                         if o._rg and o.dtype.kind in "fc"]
-            self.us = [fr.leaf(_zeros(self.outs[i]).data) for i in self.rec]
+            self.us = [fr.leaf(_zeros(self.outs[i])._data) for i in self.rec]
             if transpose and self.rec and self.xs:
                 self.gs = _grads([self.outs[i] for i in self.rec], self.us, self.xs,
                                  create_graph=True, retain_graph=True)
@@ -715,7 +715,7 @@ def _assemble(parts: list[Tensor | None], lead: tuple, tail: tuple, dtype: Any,
         st = stack(filled, axis=-1 if axis_last else 0)
         return reshape(st, shape)
     ref = next(p for p in parts if p is not None)
-    filled = [xp.zeros(ref.shape, dtype=ref.dtype) if p is None else p.data for p in parts]
+    filled = [xp.zeros(ref.shape, dtype=ref.dtype) if p is None else p._data for p in parts]
     st = xp.stack(filled, axis=-1 if axis_last else 0)
     return Tensor._make(st.reshape(shape).astype(dtype, copy=False))
 
@@ -726,13 +726,13 @@ def _jac_rev(lin: _Linearization) -> list[list[Tensor]]:
         rows: list[list] = [[] for _ in lin.xs]
         if o._rg and o.dtype.kind in "fc" and lin.xs:
             for k in range(o.size):
-                e = _basis(o.shape, o.dtype, k, o.data)
+                e = _basis(o.shape, o.dtype, k, o._data)
                 gs = _grads([o], [e], lin.xs, create_graph=lin.nested, retain_graph=True)
                 for j, g in enumerate(gs):
                     rows[j].append(g)
         blocks.append([
             _assemble(rows[j], o.shape, x.shape, np.result_type(o.dtype, x.dtype)
-                      if o.dtype.kind in "fc" else x.dtype, lin.nested, x.data, False)
+                      if o.dtype.kind in "fc" else x.dtype, lin.nested, x._data, False)
             for j, x in enumerate(lin.xs)
         ])
     return blocks
@@ -743,7 +743,7 @@ def _jac_fwd(lin: _Linearization) -> list[list[Tensor]]:
     for j, x in enumerate(lin.xs):
         for k in range(x.size):
             vs: list[Tensor | None] = [None] * len(lin.xs)
-            vs[j] = _basis(x.shape, x.dtype, k, x.data)
+            vs[j] = _basis(x.shape, x.dtype, k, x._data)
             touts = lin.push(vs, retain=True)
             for i, t in enumerate(touts):
                 cols[i][j].append(t)
@@ -751,7 +751,7 @@ def _jac_fwd(lin: _Linearization) -> list[list[Tensor]]:
     for i, o in enumerate(lin.outs):
         blocks.append([
             _assemble(cols[i][j], o.shape, x.shape, np.result_type(o.dtype, x.dtype)
-                      if o.dtype.kind in "fc" else x.dtype, lin.nested, x.data, True)
+                      if o.dtype.kind in "fc" else x.dtype, lin.nested, x._data, True)
             for j, x in enumerate(lin.xs)
         ])
     return blocks

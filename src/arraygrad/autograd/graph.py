@@ -104,10 +104,10 @@ class save_on_cpu(saved_tensors_hooks):
         from .._backend import device_of, to_device, to_numpy
 
         def pack(t: Tensor) -> Any:
-            dev = device_of(t.data)
+            dev = device_of(t._data)
             if str(dev) == "cpu":
                 return (None, t)
-            return (dev, to_numpy(t.data))
+            return (dev, to_numpy(t._data))
 
         def unpack(p: Any) -> Tensor:
             dev, value = p
@@ -142,9 +142,9 @@ class _Packed:
         args = tuple(self._one(v) if packed else v for packed, v in self.args)
         if self.has_ans:
             if node.op.nout == 1:
-                node.ans = self._one(self.ans).data
+                node.ans = self._one(self.ans)._data
             else:
-                node.ans = tuple(self._one(p).data for p in self.ans)
+                node.ans = tuple(self._one(p)._data for p in self.ans)
         node.args = args
         self.used = True
         self.args = self.ans = None  # the packed forms are no longer needed

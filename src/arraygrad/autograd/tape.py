@@ -350,7 +350,7 @@ def _unconnected(value: Any) -> bool:
 def _zeros(s: Tensor) -> Tensor:
     from ..ops.creation import zeros_like
 
-    return zeros_like(Tensor._make(s.data))
+    return zeros_like(Tensor._make(s._data))
 
 
 def _capture(targets: list, gos: list, cap: list, retain: bool, create: bool) -> list:
@@ -373,9 +373,9 @@ def _stack_rows(rows: list, lead: tuple, s: Tensor, create: bool) -> Tensor:
         from ..ops.creation import zeros_like
         from ..ops.shape import reshape, stack
 
-        filled = [zeros_like(Tensor._make(s.data)) if r is None else r for r in rows]
+        filled = [zeros_like(Tensor._make(s._data)) if r is None else r for r in rows]
         return reshape(stack(filled, axis=0), shape)
-    filled = [np.zeros(s.shape, dtype=s.dtype) if r is None else r.data for r in rows]
+    filled = [np.zeros(s.shape, dtype=s.dtype) if r is None else r._data for r in rows]
     return Tensor._make(np.stack(filled).reshape(shape))
 
 
@@ -403,7 +403,7 @@ class Variable(Tensor):
         if callable(initial_value):
             initial_value = initial_value()
         if isinstance(initial_value, Tensor):
-            initial_value = initial_value.data
+            initial_value = initial_value._data
         data = np.array(initial_value, dtype=dtype, copy=True) \
             if isinstance(initial_value, (list, tuple, int, float, complex, np.ndarray,
                                           np.generic)) else initial_value
@@ -420,7 +420,7 @@ class Variable(Tensor):
         if r:
             return r
         tapes = getattr(_local, "tapes", None)
-        if not tapes or self.data.dtype.kind not in "fc":
+        if not tapes or self._data.dtype.kind not in "fc":
             return 0
         rg = 0
         for tp in tapes:
@@ -451,8 +451,8 @@ class Variable(Tensor):
         return self
 
     def _write(self, value: Any, how: str | None, where: str) -> None:
-        v = value.data if isinstance(value, Tensor) else np.asarray(value)
-        data = self.data
+        v = value._data if isinstance(value, Tensor) else np.asarray(value)
+        data = self._data
         if tuple(np.shape(v)) != tuple(data.shape) and how is None:
             raise ValueError(
                 f"Variable.{where}: the value has shape {tuple(np.shape(v))} but the "
@@ -476,7 +476,7 @@ class Variable(Tensor):
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"

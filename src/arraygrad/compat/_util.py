@@ -44,7 +44,7 @@ class Namespace(types.ModuleType):
 
 
 def raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def is_float_like(*values: Any) -> bool:
@@ -63,7 +63,7 @@ def cast_leaf(t: Tensor, dtype: Any) -> Tensor:
         return Tensor._make(_np.asarray(t, dtype=dtype))
     if t.dtype == dtype:
         return t
-    return Tensor._make(t.data.astype(dtype))
+    return Tensor._make(t._data.astype(dtype))
 
 
 def python_data_dtype(data: Any, float_dtype: Any, int_dtype: Any) -> Any:

@@ -159,7 +159,7 @@ def activation(data: Any, act_type: str = "relu") -> Tensor:
 def one_hot(data: Any, depth: int, on_value: float = 1.0, off_value: float = 0.0,
             dtype: Any = None) -> Tensor:
     """Rows of the identity picked by the (integer) indices: a constant, no gradient."""
-    idx = _onp.asarray(data.data if isinstance(data, Tensor) else data).astype(_onp.int64)
+    idx = _onp.asarray(data._data if isinstance(data, Tensor) else data).astype(_onp.int64)
     table = _onp.full((depth, depth), off_value, dtype=dtype or _onp.float32)
     _onp.fill_diagonal(table, on_value)
     return Tensor._make(table[idx])

@@ -93,7 +93,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = None)
     if shape is not None:
         shape = _shape_of(shape)
         if out.size == 1:
-            out = Tensor._make(_onp.full(shape, out.data.reshape(()), dtype=out.dtype))
+            out = Tensor._make(_onp.full(shape, out._data.reshape(()), dtype=out.dtype))
         else:
             out = _anp.reshape(out, shape)
     return out
@@ -153,7 +153,7 @@ def _hasdtype(x: Any) -> _b.bool:
 
 def _shape_of(shape: Any) -> tuple:
     if isinstance(shape, Tensor):
-        return tuple(_b.int(s) for s in shape.data.reshape(-1))
+        return tuple(_b.int(s) for s in shape._data.reshape(-1))
     if isinstance(shape, (_b.int, _onp.integer)):
         return (_b.int(shape),)
     return tuple(_b.int(s) for s in shape)

@@ -28,8 +28,8 @@ The seeds' PyTorch cells run unchanged but for the import line::
 - Printing switches to PyTorch's form on import: ``tensor([0., 1., 2., 3.])`` for
   float32, ``dtype=torch.float64`` otherwise (``arraygrad.compat.set_print_style``).
 
-Known differences from PyTorch: ``x.data`` is the NumPy array (PyTorch: a detached
-tensor); ``backward()`` on a non-scalar back-propagates its sum instead of raising.
+Known difference from PyTorch: ``backward()`` on a non-scalar back-propagates its sum
+instead of raising.
 """
 
 from __future__ import annotations
@@ -261,7 +261,7 @@ def randperm(n: int, dtype: Any = None, requires_grad: Any = False, device: Any 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
            requires_grad: Any = False, generator: Any = None) -> Tensor:
-    m, s = (_onp.asarray(v.data if isinstance(v, Tensor) else v) for v in (mean, std))
+    m, s = (_onp.asarray(v._data if isinstance(v, Tensor) else v) for v in (mean, std))
     shape = tuple(size) if size is not None else _onp.broadcast_shapes(m.shape, s.shape)
     data = (generator or _rng).normal(m, s, size=shape)
     return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad)
@@ -412,7 +412,7 @@ def t(input: Any) -> Tensor:  # noqa: A002
 
 
 def numel(input: Any) -> int:  # noqa: A002
-    return _onp.size(input.data if isinstance(input, Tensor) else input)
+    return _onp.size(input._data if isinstance(input, Tensor) else input)
 
 
 def detach(input: Any) -> Tensor:  # noqa: A002
@@ -501,7 +501,7 @@ class SizeAttr(_b.int):
 
 
 def _size(self: Tensor) -> SizeAttr:
-    return SizeAttr(tuple(self.data.shape))
+    return SizeAttr(tuple(self._data.shape))
 
 
 def _t(self: Tensor) -> Tensor:

@@ -286,8 +286,8 @@ def _edge_gradient(rule: Any, g: Any, ans: Any, args: tuple, kwargs: dict,
         gi = Tensor(gi)
     # unbroadcast's no-op case, inlined: same shape and dtype as the argument
     target = args[argnum]
-    t = target.data if type(target) is Tensor else target
-    data = gi.data
+    t = target._data if type(target) is Tensor else target
+    data = gi._data
     dt = data.dtype
     if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
         gi = _unbroadcast(gi, target)
@@ -333,8 +333,8 @@ def _sum_into(prev: Tensor, gi: Tensor, node: Any, idx: int, owned: dict) -> Ten
     sum makes a new array; the engine owns that one, and later sums go into it in place."""
     mine = owned.get(node)
     if mine is not None and mine.get(idx) is prev:
-        pd = prev.data
-        gd = gi.data
+        pd = prev._data
+        gd = gi._data
         if (type(pd) is _ndarray and type(gd) is _ndarray and pd.shape == gd.shape
                 and pd.dtype == gd.dtype):
             _np_add(pd, gd, out=pd)
@@ -457,19 +457,19 @@ def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool, fresh: bool = 
         if create_graph or buf is None or buf.shape != leaf.shape:
             meta.grad = g if req == "write" or buf is None else buf + g
             return
-        data = buf.data
+        data = buf._data
         if req == "write":
-            data[...] = g.data  # the seed: the same memory, every time
+            data[...] = g._data  # the seed: the same memory, every time
         else:
-            buf.data += g.data  # in place; rebinding the attribute keeps Dask's result
+            buf._data += g._data  # in place; rebinding the attribute keeps Dask's result
         buf._version += 1
         return
     if buf is None:
-        meta.grad = g if create_graph or fresh else Tensor._make(_own(g.data))
+        meta.grad = g if create_graph or fresh else Tensor._make(_own(g._data))
     elif create_graph or buf._rg:
         meta.grad = buf + g
     else:
-        buf.data += g.data
+        buf._data += g._data
         buf._version += 1
 
 
@@ -487,7 +487,7 @@ def retain_grad_hook(t: Tensor):
             return
         meta = owner._leaf_meta()
         if meta.grad is None:
-            meta.grad = g if STATE.level else Tensor._make(_own(g.data))
+            meta.grad = g if STATE.level else Tensor._make(_own(g._data))
         else:
             meta.grad = meta.grad + g
         return None

@@ -200,12 +200,12 @@ def _unary(prim: Primitive) -> Callable:
             rg = x._rg
             if rg and rg <= state.level and 0 in prim.vjps:
                 return _record_unary(prim, x, args, kwargs)
-            x = x.data
+            x = x._data
         d = fwd(x, *args, **kwargs) if args or kwargs else fwd(x)
         if type(d) is not _ndarray and isinstance(d, _generic):
             d = _asarray(d)  # NumPy returns scalars for 0-d results; keep arrays
         t = _new(Tensor)
-        t.data = d
+        t._data = d
         t._node = None
         t._out = 0
         t._rg = 0
@@ -225,14 +225,14 @@ def _binary(prim: Primitive) -> Callable:
             rg = x._rg
             if rg and rg <= (level := state.level):
                 return _record_binary(prim, x, y, args, kwargs, level)
-            xd = x.data
+            xd = x._data
         else:
             xd = x
         if isinstance(y, Tensor):
             rg = y._rg
             if rg and rg <= (level := state.level):
                 return _record_binary(prim, x, y, args, kwargs, level)
-            yd = y.data
+            yd = y._data
         else:
             yd = y
         try:
@@ -243,7 +243,7 @@ def _binary(prim: Primitive) -> Callable:
         if type(d) is not _ndarray and isinstance(d, _generic):
             d = _asarray(d)
         t = _new(Tensor)
-        t.data = d
+        t._data = d
         t._node = None
         t._out = 0
         t._rg = 0
@@ -263,7 +263,7 @@ def _general(prim: Primitive) -> Callable:
         for a in args:
             if isinstance(a, Tensor) and a._rg and a._rg <= level:
                 return record(prim, args, kwargs)
-        raw = [a.data if isinstance(a, Tensor) else a for a in args]
+        raw = [a._data if isinstance(a, Tensor) else a for a in args]
         try:
             ans = fwd(*raw, **kwargs)
         except (TypeError, ValueError) as exc:
@@ -298,7 +298,7 @@ def _extras(node: Node) -> None:
 def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
     """Run ``prim`` and make its node: the one place where graph edges are created."""
     level = STATE.level
-    raw = [a.data if isinstance(a, Tensor) else a for a in args]
+    raw = [a._data if isinstance(a, Tensor) else a for a in args]
     ans = prim.fwd(*raw, **kwargs)
     edges = []
     rg = 2
@@ -320,7 +320,7 @@ def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
         saved = args
         versions = tuple((i, a._version) for i, a in enumerate(args) if isinstance(a, Tensor))
     else:
-        saved = tuple(Spec(a.data) if isinstance(a, Tensor) else a for a in args)
+        saved = tuple(Spec(a._data) if isinstance(a, Tensor) else a for a in args)
         versions = None
     nout = prim.nout
     node = Node(prim, saved, kwargs, ans if (prim.save_ans or nout > 1) else None,
@@ -375,7 +375,7 @@ def _edge_node(t: Tensor) -> Any:
 def _record_unary(prim: Primitive, x: Tensor, args: tuple, kwargs: dict) -> Any:
     if prim.nout != 1 or _EXTRAS:
         return record(prim, (x, *args), kwargs)
-    xd = x.data
+    xd = x._data
     ans = prim.fwd(xd, *args, **kwargs) if args or kwargs else prim.fwd(xd)
     src = x._node
     if src is None:
@@ -401,7 +401,7 @@ def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
     rg = 2
     ex = ey = None
     if isinstance(x, Tensor):
-        xd = x.data
+        xd = x._data
         r = x._rg
         if r and r <= level and 0 in vjps:
             src = x._node
@@ -410,7 +410,7 @@ def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
     else:
         xd = x
     if isinstance(y, Tensor):
-        yd = y.data
+        yd = y._data
         r = y._rg
         if r and r <= level and 1 in vjps:
             src = y._node
@@ -475,7 +475,7 @@ def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
 def _recorded_output(prim: Primitive, ans: Any, node: Node, rg: int) -> Tensor:
     """The single output of a recorded op (``Tensor._make``, inlined)."""
     out = _new(Tensor)
-    out.data = ans
+    out._data = ans
     out._node = node
     out._out = 0
     out._rg = rg
@@ -502,8 +502,8 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
     The single place where broadcasting is undone: the engine calls it on every rule's
     result, so rules never think about broadcasting.
     """
-    data = g.data
-    t = target.data if type(target) is Tensor else target  # a Tensor or a Spec
+    data = g._data
+    t = target._data if type(target) is Tensor else target  # a Tensor or a Spec
     shape_t = t.shape
     dt = t.dtype
     if data.shape == shape_t and data.dtype == dt:

@@ -42,13 +42,13 @@ class Tensor:
     recorded op whose backward function is ``grad_fn``.
     """
 
-    __slots__ = ("data", "_node", "_out", "_rg", "_version", "_meta", "__weakref__")
+    __slots__ = ("_data", "_node", "_out", "_rg", "_version", "_meta", "__weakref__")
     __array_priority__ = 1000.0  # NumPy defers binary operators to us
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         if isinstance(data, Tensor):
-            data = data.data
-        self.data = _as_backend_array(data, dtype)
+            data = data._data
+        self._data = _as_backend_array(data, dtype)
         self._node = None
         self._out = 0
         self._rg = 0
@@ -57,41 +57,62 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
+    # ---------------------------------------------------------------- the data
+    @property
+    def array(self) -> Any:
+        """The backend array itself (NumPy, CuPy or Dask), shared, outside any graph."""
+        return self._data
+
+    @property
+    def data(self) -> Tensor:
+        """A detached tensor sharing this one's memory, as PyTorch's ``.data``.
+
+        Writes through it (``p.data.normal_(0, 0.01)``, ``p.data[:] = 0``) change this
+        tensor without being recorded; ``.array`` is the backend array itself.
+        """
+        return Tensor._make(self._data)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        # PyTorch's ``p.data = t``: replace the storage, keep the identity and the graph role.
+        self._data = value._data if isinstance(value, Tensor) else _as_backend_array(value, None)
+        self._version += 1
+
     # ---------------------------------------------------------------- array facts
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def size(self) -> int:
-        return self.data.size
+        return self._data.size
 
     @property
     def itemsize(self) -> int:
-        return self.data.dtype.itemsize
+        return self._data.dtype.itemsize
 
     @property
     def nbytes(self) -> int:
-        return self.data.nbytes
+        return self._data.nbytes
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def dim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
-        return self.data.size
+        return self._data.size
 
     # ---------------------------------------------------------------- autograd state
     @property
@@ -112,7 +133,7 @@ class Tensor:
                 )
             self._rg = 0
             return self
-        _check_differentiable_dtype(self.data.dtype, "requires_grad_")
+        _check_differentiable_dtype(self._data.dtype, "requires_grad_")
         if self._node is None:
             self._rg = 1
             if self._meta is not None:
@@ -138,12 +159,12 @@ class Tensor:
             meta.grad = None
             meta.grad_req = None
             return
-        _check_differentiable_dtype(self.data.dtype, "attach_grad")
+        _check_differentiable_dtype(self._data.dtype, "attach_grad")
         self._rg = 2
         meta.grad_req = grad_req
-        if not isinstance(self.data, _ndarray):
-            self.data = _as_backend_array(self.data, None)
-        meta.grad = Tensor._make(_zeros_like(self.data))
+        if not isinstance(self._data, _ndarray):
+            self._data = _as_backend_array(self._data, None)
+        meta.grad = Tensor._make(_zeros_like(self._data))
 
     @property
     def grad_req(self) -> str:
@@ -192,7 +213,7 @@ class Tensor:
 
     def detach(self) -> Tensor:
         """A tensor sharing the data, outside any graph (no gradient flows through it)."""
-        return Tensor._make(self.data)
+        return Tensor._make(self._data)
 
     def detach_(self) -> Tensor:
         self._node = None
@@ -239,7 +260,7 @@ class Tensor:
         """The data as a NumPy array (copied to the host for other backends)."""
         from .._backend import to_numpy
 
-        return to_numpy(self.data)
+        return to_numpy(self._data)
 
     asnumpy = numpy
 
@@ -250,7 +271,7 @@ class Tensor:
         ``.index``); a Dask array reports where its chunks will be computed."""
         from .._backend import device_of
 
-        return device_of(self.data)
+        return device_of(self._data)
 
     def to(self, *args: Any, device: Any = None, dtype: Any = None, copy: bool = False) -> Tensor:
         """This tensor on ``device`` and/or as ``dtype`` (PyTorch's ``Tensor.to``):
@@ -303,7 +324,7 @@ class Tensor:
     def item(self, *args: Any) -> Any:
         """One element as a Python scalar (``numpy.ndarray.item``). On a Dask tensor this
         computes that element; on CuPy it copies it to the host."""
-        data = self.data
+        data = self._data
         if isinstance(data, _ndarray):
             return data.item(*args)
         from .._backend import item
@@ -314,12 +335,12 @@ class Tensor:
         return self.numpy().tolist()
 
     def __bool__(self) -> bool:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
-                f"The truth value of a tensor with {self.data.size} elements is ambiguous; "
+                f"The truth value of a tensor with {self._data.size} elements is ambiguous; "
                 "use .any() or .all()"
             )
-        return bool(self.data)  # a Dask array computes here, a CuPy one syncs
+        return bool(self._data)  # a Dask array computes here, a CuPy one syncs
 
     def __float__(self) -> float:
         return float(self._single("float"))
@@ -331,12 +352,12 @@ class Tensor:
         return complex(self._single("complex"))
 
     def __index__(self) -> int:
-        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
             raise TypeError("only integer tensors of one element can be used as an index")
-        return int(self.data.reshape(()))
+        return int(self._data.reshape(()))
 
     def _single(self, what: str) -> Any:
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise TypeError(f"only tensors of one element can be converted to {what}, "
                             f"got shape {self.shape}")
         return self.item()  # any backend: Dask computes the value, CuPy copies it
@@ -359,13 +380,13 @@ class Tensor:
     def __deepcopy__(self, memo: dict) -> Tensor:
         if self._node is not None:
             raise RuntimeError("only leaf tensors support deepcopy; detach() first")
-        out = Tensor(self.data.copy())
+        out = Tensor(self._data.copy())
         out._rg = self._rg
         if self._meta is not None:
             meta = out._leaf_meta()
             meta.grad_req = self._meta.grad_req
             if self._meta.grad is not None:
-                meta.grad = Tensor(self._meta.grad.data.copy())
+                meta.grad = Tensor(self._meta.grad._data.copy())
         memo[id(self)] = out
         return out
 
@@ -376,7 +397,7 @@ class Tensor:
         t = _new(Tensor)
         if type(data) is not _ndarray and isinstance(data, _generic):
             data = np.asarray(data)  # NumPy returns scalars for 0-d results; keep arrays
-        t.data = data
+        t._data = data
         t._node = node
         t._out = out
         t._rg = rg
@@ -444,13 +465,13 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
 
         out = _array(data, dtype=dtype)
     elif isinstance(data, Tensor):
-        out = Tensor._make(copy_array(data.data, dtype))
+        out = Tensor._make(copy_array(data._data, dtype))
     else:
         out = Tensor._make(copy_array(data, dtype))
     if device is not None:
         from .._backend import to_device
 
-        out = Tensor._make(to_device(out.data, device), out._node, out._out, out._rg)
+        out = Tensor._make(to_device(out._data, device), out._node, out._out, out._rg)
     if requires_grad:
         if out._node is not None:
             raise RuntimeError("tensor(..., requires_grad=True) needs data without a graph")

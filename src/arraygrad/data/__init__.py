@@ -122,16 +122,16 @@ class DataLoader:
         data = dataset_or_arrays
         self._single = False
         if isinstance(data, TensorDataset):
-            self._arrays: Sequence[Any] | None = [t.data for t in data.tensors]
+            self._arrays: Sequence[Any] | None = [t._data for t in data.tensors]
         elif isinstance(data, (tuple, list)) and data and all(
                 isinstance(a, (Tensor, np.ndarray)) for a in data):
             self.dataset = TensorDataset(*data)
-            self._arrays = [t.data for t in self.dataset.tensors]
+            self._arrays = [t._data for t in self.dataset.tensors]
             data = self.dataset
         elif isinstance(data, (Tensor, np.ndarray)):
             self._single = True
             data = TensorDataset(data)
-            self._arrays = [t.data for t in data.tensors]
+            self._arrays = [t._data for t in data.tensors]
         elif hasattr(data, "__len__") and hasattr(data, "__getitem__"):
             self._arrays = None
         else:
@@ -168,5 +168,5 @@ def _collate(items: list) -> Any:
     first = items[0]
     if isinstance(first, (tuple, list)):
         return tuple(_collate([it[k] for it in items]) for k in range(len(first)))
-    arrs = [it.data if isinstance(it, Tensor) else np.asarray(it) for it in items]
+    arrs = [it._data if isinstance(it, Tensor) else np.asarray(it) for it in items]
     return Tensor._make(np.stack(arrs))

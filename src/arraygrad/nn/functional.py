@@ -37,7 +37,7 @@ def _raw(x: Any) -> Any:
     if x is None:
         return None
     if isinstance(x, Tensor):
-        return x.data
+        return x._data
     return np.asarray(x)
 
 
@@ -57,7 +57,7 @@ def relu(input: Any, inplace: bool = False) -> Tensor:
 
 def leaky_relu(input: Any, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     x = _t(input)
-    return _ew.where(x.data > 0, x, x * negative_slope)
+    return _ew.where(x._data > 0, x, x * negative_slope)
 
 
 def sigmoid(input: Any) -> Tensor:

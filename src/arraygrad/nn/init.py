@@ -37,7 +37,7 @@ def _rng(generator: Any) -> Any:
 def _write(tensor: Tensor, values: Any) -> Tensor:
     if not isinstance(tensor, Tensor):
         raise TypeError(f"expected a Tensor to fill in place, got {type(tensor).__name__}")
-    tensor.data[...] = values
+    tensor._data[...] = values
     tensor._version += 1
     return tensor
 

@@ -51,16 +51,16 @@ class Parameter(Tensor):
         if isinstance(data, Tensor):
             if data._node is not None:
                 data = data.detach()
-            data = data.data
+            data = data._data
         super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
     def __deepcopy__(self, memo: dict) -> Parameter:
-        out = Parameter(self.data.copy(), requires_grad=self.requires_grad)
+        out = Parameter(self._data.copy(), requires_grad=self.requires_grad)
         if self.grad is not None:
-            out.grad = Tensor(self.grad.data.copy())
+            out.grad = Tensor(self.grad._data.copy())
         memo[id(self)] = out
         return out
 
@@ -381,7 +381,7 @@ class Module:
             if key not in state_dict:
                 continue
             value = state_dict[key]
-            arr = value.data if isinstance(value, Tensor) else value
+            arr = value._data if isinstance(value, Tensor) else value
             if not hasattr(arr, "shape") or not hasattr(arr, "dtype"):
                 arr = np.asarray(arr)
             if tuple(arr.shape) != tuple(target.shape):
@@ -437,16 +437,16 @@ class Module:
             return data
 
         def convert(t: Tensor) -> None:
-            data = move(t.data)
-            if data is not t.data:
-                t.data = data
+            data = move(t._data)
+            if data is not t._data:
+                t._data = data
                 t._version += 1
             g = t.grad
             if g is not None:  # the gradient follows: same device, same dtype
-                gd = move(g.data)
+                gd = move(g._data)
                 if gd.dtype != data.dtype:
                     gd = gd.astype(data.dtype)
-                if gd is not g.data:
+                if gd is not g._data:
                     t.grad = Tensor(gd)
 
         for m in self.modules():
@@ -521,15 +521,15 @@ def _zero_grad(p: Tensor, set_to_none: bool) -> None:
         p.grad = None
         return
     if g._node is not None or g._rg:  # a gradient with a graph (create_graph=True)
-        p.grad = Tensor(np.zeros_like(g.data))
+        p.grad = Tensor(np.zeros_like(g._data))
         return
-    g.data[...] = 0
+    g._data[...] = 0
     g._version += 1
 
 
 def _copy_into(target: Tensor, arr: Any) -> None:
     """Overwrite ``target``'s values in place (outside any graph)."""
-    data = target.data
+    data = target._data
     if isinstance(data, np.ndarray) and isinstance(arr, np.ndarray):
         np.copyto(data, arr)
     else:

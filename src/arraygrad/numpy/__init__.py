@@ -406,7 +406,7 @@ def require(a: Any, dtype: Any = None, requirements: Any = None, **kwargs: Any) 
 
 def asarray_chkfinite(a: Any, dtype: Any = None, order: Any = None) -> Tensor:
     out = asarray(a, dtype=dtype)
-    if out.dtype.kind in "fc" and not _np.isfinite(out.data).all():
+    if out.dtype.kind in "fc" and not _np.isfinite(out._data).all():
         raise ValueError("array must not contain infs or NaNs")
     return out
 
@@ -420,7 +420,7 @@ def fromfunction(function: Any, shape: Any, *, dtype: Any = float, like: Any = N
 
 
 def iscomplexobj(x: Any) -> Any:
-    return _np.iscomplexobj(x.data if isinstance(x, Tensor) else x)
+    return _np.iscomplexobj(x._data if isinstance(x, Tensor) else x)
 
 
 def isscalar(x: Any) -> Any:
@@ -436,4 +436,4 @@ def array_equal(a1: Any, a2: Any, equal_nan: bool = False) -> Any:
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x

@@ -117,7 +117,7 @@ def _with_out(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dict) ->
             "into an existing tensor inside a graph is not differentiable. Drop out= and use "
             "the result (or run the update under ag.no_grad())."
         )
-    raw_out = tuple(o.data if isinstance(o, Tensor) else o for o in outs)
+    raw_out = tuple(o._data if isinstance(o, Tensor) else o for o in outs)
     getattr(ufunc, method)(*raw(inputs), out=raw_out, **raw(kwargs))
     for o in outs:
         if isinstance(o, Tensor):

@@ -70,7 +70,7 @@ def _vector_norm_axis(x: _Tensor, ord: _Any, axis: int, keepdims: bool) -> _Tens
         return _red.amin(_ew.abs(x), axis=axis, keepdims=keepdims)
     if ord == 0:
         # The number of non-zero entries: a count, with no gradient.
-        nz = (x.data != 0).astype(_np.real(x.data).dtype)
+        nz = (x._data != 0).astype(_np.real(x._data).dtype)
         return _Tensor._make(_np.sum(nz, axis=axis, keepdims=keepdims))
     if ord == 1:
         return _red.sum(_ew.abs(x), axis=axis, keepdims=keepdims)

@@ -24,8 +24,8 @@ __all__ = [
 def _wrapped(fn: Any) -> Any:
     @functools.wraps(fn)
     def draw(*args: Any, **kwargs: Any) -> Any:
-        args = tuple(a.data if isinstance(a, Tensor) else a for a in args)
-        kwargs = {k: (v.data if isinstance(v, Tensor) else v) for k, v in kwargs.items()}
+        args = tuple(a._data if isinstance(a, Tensor) else a for a in args)
+        kwargs = {k: (v._data if isinstance(v, Tensor) else v) for k, v in kwargs.items()}
         out = fn(*args, **kwargs)
         return Tensor._make(_np.asarray(out)) if isinstance(out, (_np.ndarray, _np.generic)) \
             else out
@@ -58,13 +58,13 @@ default_rng = _np.random.default_rng
 def shuffle(x: Any) -> None:
     """Shuffle in place along the first axis (the tensor's version moves)."""
     if isinstance(x, Tensor):
-        _np.random.shuffle(x.data)
+        _np.random.shuffle(x._data)
         x._version += 1
     else:
         _np.random.shuffle(x)
 
 
 def bernoulli(p: Any, size: Any = None) -> Tensor:
-    p = p.data if isinstance(p, Tensor) else p
+    p = p._data if isinstance(p, Tensor) else p
     return Tensor._make((_np.random.random_sample(size if size is not None else _np.shape(p))
                          < p).astype(float))

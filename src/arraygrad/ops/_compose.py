@@ -51,7 +51,7 @@ def records(obj: Any) -> bool:
 def raw(obj: Any) -> Any:
     """``obj`` with every Tensor replaced by its data (lists, tuples and dicts walked)."""
     if isinstance(obj, Tensor):
-        return obj.data
+        return obj._data
     if isinstance(obj, list):
         return [raw(o) for o in obj]
     if isinstance(obj, tuple):
@@ -64,7 +64,7 @@ def raw(obj: Any) -> Any:
 def data_of(x: Any) -> Any:
     """A Tensor's data (for masks, indices and branch choices, which carry no gradient);
     anything else as it is."""
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def as_tensor(x: Any) -> Tensor:

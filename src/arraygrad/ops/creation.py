@@ -25,7 +25,7 @@ def _leaf(data: Any, requires_grad: bool) -> Tensor:
 
 
 def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def zeros(shape: Any, dtype: Any = None, *, requires_grad: bool = False,

@@ -33,7 +33,7 @@ def to(x: Any, device: Any) -> Tensor:
     if not isinstance(x, Tensor):
         x = Tensor(x)
     target = parse_device(device)
-    source = device_of(x.data)
+    source = device_of(x._data)
     if _same(source, target):
         return x
     return _move(x, target, source=source)

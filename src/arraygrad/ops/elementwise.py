@@ -29,7 +29,7 @@ _LN10 = math.log(10.0)
 
 def _d(x: Any) -> Any:
     """The raw data of a Tensor (for masks and branch choices, which carry no gradient)."""
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _ufunc(np_fn: Any, name: str, *rules: Any, save: bool = True, save_ans: bool = False,

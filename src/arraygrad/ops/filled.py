@@ -35,7 +35,7 @@ def full_like(a: Any, fill_value: Any, dtype: Any = None, order: str = "K", subo
     if not records(fill_value):
         return creation.full_like(a, fill_value, dtype=dtype, shape=shape,
                                   requires_grad=requires_grad)
-    data = a.data if isinstance(a, Tensor) else np.asarray(a)
+    data = a._data if isinstance(a, Tensor) else np.asarray(a)
     return full(data.shape if shape is None else shape, fill_value,
                 dtype=data.dtype if dtype is None else dtype)
 
@@ -89,9 +89,9 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     if not (records(start) or records(stop)):
         return creation.geomspace(start, stop, num, endpoint, dtype, axis)
     start, stop = _t(start) * 1.0, _t(stop) * 1.0
-    if np.any(start.data == 0) or np.any(stop.data == 0):
+    if np.any(start._data == 0) or np.any(stop._data == 0):
         raise ValueError("Geometric sequence cannot include zero")
-    out_sign = np.sign(start.data)  # a constant: the sequence keeps start's sign
+    out_sign = np.sign(start._data)  # a constant: the sequence keeps start's sign
     start, stop = start / out_sign, stop / out_sign
     result = logspace(log10(start), log10(stop), num=num, endpoint=endpoint, base=10.0)
     if num > 0:  # the end points exactly, as NumPy

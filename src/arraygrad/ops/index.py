@@ -20,11 +20,11 @@ from .shape import reshape
 def raw_index(idx: Any) -> Any:
     """The index with Tensors replaced by their data (indices carry no gradient)."""
     if isinstance(idx, Tensor):
-        return idx.data
+        return idx._data
     if isinstance(idx, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in idx)
+        return tuple(i._data if isinstance(i, Tensor) else i for i in idx)
     if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
-        return [i.data if isinstance(i, Tensor) else i for i in idx]
+        return [i._data if isinstance(i, Tensor) else i for i in idx]
     return idx
 
 
@@ -69,7 +69,7 @@ def setitem(x, idx, v):
 
 
 def _overwritten(x: Any, idx: Any) -> Any:
-    keep = array_module(x.data if isinstance(x, Tensor) else x).ones(x.shape, dtype=bool)
+    keep = array_module(x._data if isinstance(x, Tensor) else x).ones(x.shape, dtype=bool)
     keep[idx] = False
     return keep
 
@@ -100,7 +100,7 @@ defvjp(
 
 def nonzero(x: Any) -> tuple:
     """Indices of the non-zero elements (integers: no gradient)."""
-    data = x.data if isinstance(x, Tensor) else x
+    data = x._data if isinstance(x, Tensor) else x
     return tuple(Tensor._make(i) for i in np.nonzero(data))
 
 

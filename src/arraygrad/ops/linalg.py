@@ -235,7 +235,7 @@ def _norm2(x, axis=None, keepdims=False):
 def _norm2_grad(g, ans, x, axis=None, keepdims=False):
     # d|x|/dx = x / |x|; at x = 0 we pick 0 (the minimum-norm subgradient, as PyTorch).
     ans = restore_reduced(ans, x, axis, keepdims)
-    safe = where(ans.data == 0, 1, ans)
+    safe = where(ans._data == 0, 1, ans)
     xc = conjugate(x) if x.dtype.kind == "c" else x
     return restore_reduced(g, x, axis, keepdims) * xc / safe
 

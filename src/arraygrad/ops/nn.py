@@ -63,7 +63,7 @@ def relu(x):
 
 
 # relu'(z) is 0 or 1: the rule needs only the output's sign (no input kept).
-defvjp(relu, lambda g, ans, x: g * (ans.data > 0), save=False, save_ans=True)
+defvjp(relu, lambda g, ans, x: g * (ans._data > 0), save=False, save_ans=True)
 
 
 @primitive("Sigmoid", arity=1)

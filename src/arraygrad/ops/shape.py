@@ -177,7 +177,7 @@ def matrix_transpose(x: Any) -> Tensor:
 
 
 def _raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x
 
 
 def _at_least(numpy_fn: Any, arys: tuple) -> Any:

@@ -94,10 +94,10 @@ def sort_inplace(self: Tensor, axis: int = -1, kind: Any = None, order: Any = No
                  stable: Any = None) -> None:
     """``ndarray.sort``: sorts in place (recorded, like item assignment, inside a graph)."""
     if not records(self):
-        if isinstance(self.data, np.ndarray):  # the same memory, as NumPy
-            self.data.sort(axis=axis, kind=kind, order=order, stable=stable)
+        if isinstance(self._data, np.ndarray):  # the same memory, as NumPy
+            self._data.sort(axis=axis, kind=kind, order=order, stable=stable)
         else:
-            self.data = np.sort(self.data, axis=axis, kind=kind, order=order, stable=stable)
+            self._data = np.sort(self._data, axis=axis, kind=kind, order=order, stable=stable)
         self._version += 1
         return
     from .._methods import _old_self

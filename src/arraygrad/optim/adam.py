@@ -59,8 +59,8 @@ class Adam(Optimizer):
             grad = p.grad
             if grad is None:
                 continue
-            g = grad.data
-            pd = p.data
+            g = grad._data
+            pd = p._data
             st = self.state.get(p)
             if not st:
                 st = self.state[p] = {
@@ -78,8 +78,8 @@ class Adam(Optimizer):
                 pd *= 1 - lr * wd
             st["step"] += 1
             step = st["step"]
-            m = st["exp_avg"].data
-            v = st["exp_avg_sq"].data
+            m = st["exp_avg"]._data
+            v = st["exp_avg_sq"]._data
             np.subtract(g, m, out=s)  # m.lerp_(g, 1 - beta1)
             s *= 1 - beta1
             m += s
@@ -91,8 +91,8 @@ class Adam(Optimizer):
                 vmax = st.get("max_exp_avg_sq")
                 if vmax is None:
                     vmax = st["max_exp_avg_sq"] = Tensor(np.zeros_like(pd))
-                np.maximum(vmax.data, v, out=vmax.data)
-                v = vmax.data
+                np.maximum(vmax._data, v, out=vmax._data)
+                v = vmax._data
             bias_correction1 = 1 - beta1**step
             bias_correction2 = 1 - beta2**step
             step_size = lr / bias_correction1

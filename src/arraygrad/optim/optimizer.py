@@ -127,7 +127,7 @@ class Optimizer:
         if bufs is None:
             bufs = self._scratch[p] = []
         while len(bufs) < n:
-            bufs.append(np.empty_like(p.data))
+            bufs.append(np.empty_like(p._data))
         return bufs
 
     @staticmethod
@@ -165,7 +165,7 @@ class Optimizer:
                 st = self.state.get(p)
                 if st:
                     state[index[id(p)]] = {
-                        k: (Tensor(v.data.copy()) if isinstance(v, Tensor) else v)
+                        k: (Tensor(v._data.copy()) if isinstance(v, Tensor) else v)
                         for k, v in st.items()
                     }
         return {"state": state, "param_groups": groups}
@@ -200,7 +200,7 @@ class Optimizer:
             entry = {}
             for name, value in st.items():
                 if isinstance(value, (Tensor, np.ndarray)) and np.ndim(value) > 0:
-                    arr = value.data if isinstance(value, Tensor) else value
+                    arr = value._data if isinstance(value, Tensor) else value
                     if tuple(arr.shape) != tuple(p.shape):
                         raise ValueError(
                             f"state {name!r} of parameter {k} has shape {tuple(arr.shape)}, "
@@ -219,7 +219,7 @@ class Optimizer:
                     buf = old.get(name)
                     if isinstance(buf, Tensor) and buf.shape == value.shape and \
                             buf.dtype == p.dtype:
-                        np.copyto(buf.data, value, casting="unsafe")
+                        np.copyto(buf._data, value, casting="unsafe")
                         st[name] = buf
                     else:
                         st[name] = Tensor(np.array(value, dtype=p.dtype))

@@ -50,8 +50,8 @@ class SGD(Optimizer):
             grad = p.grad
             if grad is None:
                 continue
-            g = grad.data
-            pd = p.data
+            g = grad._data
+            pd = p._data
             bufs = self._buffers(p, 2 if momentum and (dampening or nesterov) else 1)
             s = bufs[0]
             d = self._signed_decayed(g, pd, wd, maximize, out=s)
@@ -61,7 +61,7 @@ class SGD(Optimizer):
                 if mb is None:
                     mb = st["momentum_buffer"] = Tensor(d.copy())  # on d's backend (CuPy)
                 else:
-                    b = mb.data
+                    b = mb._data
                     b *= momentum
                     if dampening:
                         t = bufs[1]
@@ -71,11 +71,11 @@ class SGD(Optimizer):
                         b += d
                 if nesterov:
                     t = bufs[1]
-                    np.multiply(mb.data, momentum, out=t)
+                    np.multiply(mb._data, momentum, out=t)
                     t += d
                     d = t
                 else:
-                    d = mb.data
+                    d = mb._data
             # p -= lr * d
             np.multiply(d, lr, out=s)
             pd -= s

@@ -41,4 +41,4 @@ def no_grad_for(fn: str, **args: Any) -> None:
 
 
 def raw(x: Any) -> Any:
-    return x.data if isinstance(x, Tensor) else x
+    return x._data if isinstance(x, Tensor) else x

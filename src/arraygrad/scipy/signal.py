@@ -56,7 +56,7 @@ defvjp(_convolve, _convolve_grad(0), _convolve_grad(1))
 def _check(in1: Any, in2: Any, mode: str) -> None:
     if mode not in ("full", "same", "valid"):
         raise ValueError("acceptable mode flags are 'valid', 'same', or 'full'")
-    if np.ndim(getattr(in1, "data", in1)) != np.ndim(getattr(in2, "data", in2)):
+    if np.ndim(getattr(in1, "_data", in1)) != np.ndim(getattr(in2, "_data", in2)):
         raise ValueError("in1 and in2 should have the same dimensionality")
 
 

@@ -287,7 +287,7 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
     """``log(sum(b * exp(a)))``, computed stably (``scipy.special.logsumexp``);
     differentiable in ``a`` and ``b``."""
     a = as_tensor(a)
-    shift = np.amax(np.real(a.data), axis=axis, keepdims=True)
+    shift = np.amax(np.real(a._data), axis=axis, keepdims=True)
     shift = np.where(np.isfinite(shift), shift, 0)
     tmp = ew.exp(a - shift)
     if b is not None:
@@ -295,7 +295,7 @@ def logsumexp(a: Any, axis: Any = None, b: Any = None, keepdims: bool = False,
     s = red.sum(tmp, axis=axis, keepdims=keepdims)
     sgn = None
     if return_sign:
-        sgn = Tensor._make(np.sign(s.data))
+        sgn = Tensor._make(np.sign(s._data))
         s = ew.abs(s)
     if not keepdims:
         shift = np.squeeze(shift, axis=axis)
