@@ -2,22 +2,28 @@
 
     python -m arraygrad demo                      # train seed 004's MLP on the digits
     python -m arraygrad demo --epochs 5 --out /tmp/demo
-    python -m arraygrad version
+    python -m arraygrad --version                 # or: python -m arraygrad version
+
+A bad ``--out`` or a learning rate that makes the training diverge ends with a one-line
+error and exit status 1; bad option values with argparse's usage and status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(prog: str) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
+    from . import __version__
     from .demo import DEFAULTS
 
     parser = argparse.ArgumentParser(
-        prog="python -m arraygrad",
+        prog=prog,
         description="arraygrad: NumPy with gradients. Subcommands: demo, version.",
     )
+    parser.add_argument("--version", action="version", version=f"arraygrad {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser(
         "demo",
@@ -45,21 +51,34 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", default=DEFAULTS["out"], help="folder for the pictures")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
     sub.add_parser("version", help="print the version")
-    return parser
+    return parser, demo
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+def main(argv: list[str] | None = None, prog: str = "arraygrad") -> int:
+    """Run the command line; ``prog`` is the name the usage lines show (``arraygrad`` for
+    the console script, ``python -m arraygrad`` when run as a module)."""
+    parser, demo_parser = _parser(prog)
     args = parser.parse_args(argv)
     if args.command == "demo":
         for name in ("epochs", "hidden", "batch_size"):
             if getattr(args, name) < 1:
-                parser.error(f"--{name.replace('_', '-')} must be at least 1")
-        from .demo import run_demo
+                demo_parser.error(f"--{name.replace('_', '-')} must be at least 1")
+        for name in ("lr", "momentum", "weight_decay"):
+            value = getattr(args, name)
+            if not (math.isfinite(value) and value >= 0):
+                demo_parser.error(f"--{name.replace('_', '-')} must be a finite number >= 0, "
+                             f"got {value}")
+        from .demo import DivergedError, run_demo
 
-        run_demo(epochs=args.epochs, hidden=args.hidden, lr=args.lr,
-                 weight_decay=args.weight_decay, batch_size=args.batch_size, seed=args.seed,
-                 out=args.out, momentum=args.momentum, progress=not args.no_progress)
+        try:
+            run_demo(epochs=args.epochs, hidden=args.hidden, lr=args.lr,
+                     weight_decay=args.weight_decay, batch_size=args.batch_size,
+                     seed=args.seed, out=args.out, momentum=args.momentum,
+                     progress=not args.no_progress)
+        except (OSError, DivergedError, ValueError) as e:
+            # the user's input was wrong, not the program: one line, no traceback
+            print(f"{prog} demo: error: {e}", file=sys.stderr)
+            return 1
         return 0
     if args.command == "version":
         from . import __version__
@@ -71,4 +90,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(prog="python -m arraygrad"))
