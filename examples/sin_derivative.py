@@ -1,7 +1,7 @@
 """Exercise (d2l): plot f(x) = sin(x) and df/dx, computing the derivative by autograd
 (never using f'(x) = cos(x)).
 
-    python examples/sin_derivative.py [--out sin_derivative.png]
+    python examples/sin_derivative.py [--out arraygrad-examples/sin_derivative.png]
 
 Needs matplotlib for the picture (``pip install matplotlib``); without it the script
 still computes the derivative, checks it against cos(x) and says how to install it.
@@ -10,6 +10,7 @@ still computes the derivative, checks it against cos(x) and says how to install 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 
@@ -19,7 +20,8 @@ from arraygrad import numpy as anp
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default="sin_derivative.png", help="where to save the PNG")
+    p.add_argument("--out", default="arraygrad-examples/sin_derivative.png",
+                   help="where to save the PNG (its folder is created)")
     p.add_argument("--points", type=int, default=201)
     args = p.parse_args()
 
@@ -49,8 +51,10 @@ def main() -> None:
     ax.grid(alpha=0.3)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
     fig.tight_layout()
-    fig.savefig(args.out, dpi=100)
-    print(f"saved the plot to {args.out}")
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=100)
+    print(f"saved the plot to {out}")
 
 
 if __name__ == "__main__":

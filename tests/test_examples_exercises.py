@@ -13,11 +13,11 @@ import pytest
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
-def run(name: str, *args: str, code: str | None = None) -> str:
+def run(name: str, *args: str, code: str | None = None, cwd: Path | None = None) -> str:
     cmd = [sys.executable, str(EXAMPLES / name), *args] if code is None else \
         [sys.executable, "-c", code, *args]
     env = dict(os.environ, MPLBACKEND="Agg")
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env, cwd=cwd)
     assert out.returncode == 0, out.stderr
     return out.stdout
 
@@ -43,6 +43,29 @@ def test_sin_derivative_plot(tmp_path):
     out = run("sin_derivative.py", "--out", str(png), "--points", "51")
     assert "max |autograd derivative - cos(x)| = 0.00e+00" in out
     assert png.exists() and png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_examples_write_pictures_into_an_output_folder(tmp_path):
+    """Run from a checkout's root, an example leaves no file in it: pictures go into
+    ./arraygrad-examples/."""
+    pytest.importorskip("matplotlib")
+    out = run("sin_derivative.py", "--points", "21", cwd=tmp_path)
+    assert "arraygrad-examples" in out
+    assert [p.name for p in tmp_path.iterdir()] == ["arraygrad-examples"]
+    assert (tmp_path / "arraygrad-examples" / "sin_derivative.png").read_bytes()[:4] == \
+        b"\x89PNG"
+
+
+def test_dask_example_without_arguments_is_small_and_shows_dask_progress(tmp_path):
+    pytest.importorskip("dask")
+    out = run("dask_logistic_regression.py", cwd=tmp_path)
+    assert "X: 200,000 x 16 float32" in out and "step 2: loss" in out
+    assert out.count("% Completed") >= 3  # dask.diagnostics.ProgressBar, every step
+    cosine = float(out.rsplit("cosine(w, w_true) after 3 steps: ", 1)[1].split()[0])
+    assert cosine > 0.99
+    quiet = run("dask_logistic_regression.py", "--rows", "1000", "--steps", "1",
+                "--no-progress", cwd=tmp_path)
+    assert "Completed" not in quiet
 
 
 def test_sin_derivative_without_matplotlib(tmp_path):
