@@ -30,6 +30,20 @@ from spec import THREAD_ENV, WORKLOADS, Config, config  # noqa: E402
 
 from peers import PEERS  # noqa: E402  (only the name table: imports no library)
 
+
+def _progress_bar(**kwargs):
+    """arraygrad's shared tqdm helper (src/arraygrad/_progress.py), loaded by path so that
+    this driver still imports no library; nothing at all when that file is absent."""
+    import importlib.util
+
+    path = os.path.join(HERE, os.pardir, "src", "arraygrad", "_progress.py")
+    if not os.path.exists(path):
+        return None
+    spec = importlib.util.spec_from_file_location("_arraygrad_progress", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.progress(**kwargs)
+
 RESULTS_MD = os.path.join(HERE, "RESULTS.md")
 
 # seconds one worker may take before it is killed (full run; --quick uses a third)
@@ -447,10 +461,15 @@ def run_bench(args: argparse.Namespace) -> int:
         workloads = [
             w for w in workloads if any(k in res for res in results.values() for k in cfg.rows(w))
         ]
+    tasks = [t for w in workloads for t in worker_tasks(w)]
+    bar = _progress_bar(total=0 if args.load else len(libs) * len(tasks), desc="bench",
+                        unit="worker")
     for lib in libs if not args.load else []:
         res: dict[str, dict] = {}
-        for task in [t for w in workloads for t in worker_tasks(w)]:
+        for task in tasks:
             got, meta, skip = _run_task(lib, task, cfg, args)
+            if bar is not None:
+                bar.update(1)
             if skip is not None:
                 skipped[lib] = skip
                 print(f"[{lib}] skipped: {skip}", file=sys.stderr)
@@ -459,6 +478,8 @@ def run_bench(args: argparse.Namespace) -> int:
             res.update(got)
         if lib not in skipped:
             results[lib] = res
+    if bar is not None:
+        bar.close()
     for attempt in range(args.retry_noisy):
         todo = _noisy_tasks(results)
         if not todo:

@@ -3,6 +3,10 @@
 Complex inputs are perturbed along the real and the imaginary axis; the reverse-mode
 result is compared in arraygrad's (JAX's) convention, where the cotangent of a real
 output with respect to ``z = a + ib`` is ``dy/da - i dy/db``.
+
+A check costs two evaluations of ``f`` per input element and one backward pass per output
+element; on large inputs (``PROGRESS_MIN_STEPS`` or more) a tqdm bar shows how far it is,
+when tqdm is installed and the output is a terminal (``progress=`` overrides).
 """
 
 from __future__ import annotations
@@ -12,10 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from ._progress import progress as _progress_bar
 from .core.engine import grad as _grad
 from .core.tensor import Tensor
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+
+# checks with fewer steps (finite-difference points + backward passes) finish in well
+# under a second; a bar would only flicker
+PROGRESS_MIN_STEPS = 200
 
 
 class GradcheckError(AssertionError):
@@ -41,7 +50,7 @@ def _outputs(f: Callable, xs: Sequence[Tensor]) -> list[Tensor]:
     return [out if isinstance(out, Tensor) else Tensor(out)]
 
 
-def _numerical(f: Callable, xs: Sequence[Tensor], eps: float) -> list[list[np.ndarray]]:
+def _numerical(f: Callable, xs: Sequence[Tensor], eps: float, bar: Any) -> list[np.ndarray]:
     """``J[i][k]``: the cotangent of input ``i`` for each real output component ``k``."""
     base = [x.detach() for x in xs]
     outs = [o.numpy() for o in _outputs(f, base)]
@@ -59,6 +68,7 @@ def _numerical(f: Callable, xs: Sequence[Tensor], eps: float) -> list[list[np.nd
                     pert[pos] = pert[pos] + sign * eps * d
                     args = [Tensor(pert) if j == i else base[j] for j in range(len(base))]
                     vals.append(_flat_real([o.numpy() for o in _outputs(f, args)]))
+                bar.update(1)
                 deriv = (vals[0] - vals[1]) / (2 * eps)
                 # JAX convention: a real output's cotangent is dy/da - i dy/db.
                 jac[(slice(None),) + pos] += deriv if d == 1.0 else -1j * deriv
@@ -77,7 +87,7 @@ def _flat_real(outs: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(parts) if parts else np.zeros(0)
 
 
-def _analytical(f: Callable, xs: Sequence[Tensor]) -> list[np.ndarray]:
+def _analytical(f: Callable, xs: Sequence[Tensor], bar: Any) -> list[np.ndarray]:
     leaves = [x.detach().requires_grad_(True) for x in xs]
     outs = _outputs(f, leaves)
     rows = []
@@ -96,6 +106,7 @@ def _analytical(f: Callable, xs: Sequence[Tensor]) -> list[np.ndarray]:
                     np.zeros(x.shape, dtype=x.dtype) if gi is None else gi.numpy()
                     for gi, x in zip(gs, leaves)
                 ])
+                bar.update(1)
         for s in seeds:  # the order of _flat_real: real parts, then imaginary parts
             rows.extend(per_part[s])
     return [np.array([r[i] for r in rows]).reshape((len(rows),) + leaves[i].shape)
@@ -109,8 +120,12 @@ def gradcheck(
     atol: float = 1e-5,
     rtol: float = 1e-3,
     raise_exception: bool = True,
+    progress: bool | None = None,
 ) -> bool:
-    """Compare reverse-mode gradients of ``f`` at ``inputs`` with central differences."""
+    """Compare reverse-mode gradients of ``f`` at ``inputs`` with central differences.
+
+    ``progress``: ``None`` shows a tqdm bar for large checks on a terminal, ``True``
+    always (when tqdm is installed), ``False`` never."""
     xs = _as_inputs(inputs)
     for x in xs:
         if x.dtype not in (np.float64, np.complex128):
@@ -118,8 +133,14 @@ def gradcheck(
                 f"gradcheck needs float64 or complex128 inputs for accurate finite differences; "
                 f"got {x.dtype}"
             )
-    numeric = _numerical(f, xs, eps)
-    analytic = _analytical(f, xs)
+    n_out = sum(o.size * (2 if np.iscomplexobj(o.numpy()) else 1)
+                for o in _outputs(f, [x.detach() for x in xs]))
+    steps = sum(x.size * (2 if np.iscomplexobj(x.numpy()) else 1) for x in xs) + n_out
+    show = False if progress is False or (progress is None and steps < PROGRESS_MIN_STEPS) \
+        else progress
+    with _progress_bar(total=steps, desc="gradcheck", unit="step", enabled=show) as bar:
+        numeric = _numerical(f, xs, eps, bar)
+        analytic = _analytical(f, xs, bar)
     for i, (a, n) in enumerate(zip(analytic, numeric)):
         if a.shape != n.shape or not np.allclose(a, n, atol=atol, rtol=rtol):
             if not raise_exception:
@@ -141,6 +162,7 @@ def gradgradcheck(
     rtol: float = 1e-3,
     raise_exception: bool = True,
     seed: int = 0,
+    progress: bool | None = None,
 ) -> bool:
     """``gradcheck`` of the map ``inputs -> vjp(f)(inputs, v)``: second derivatives."""
     xs = _as_inputs(inputs)
@@ -165,7 +187,7 @@ def gradgradcheck(
         return tuple(a * 0 if by_id.get(id(a)) is None else by_id[id(a)] for a in args)
 
     return gradcheck(first_derivative, xs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+                     raise_exception=raise_exception, progress=progress)
 
 
 def _random_like(rng: np.random.Generator, o: np.ndarray) -> np.ndarray:
