@@ -32,14 +32,14 @@ from typing import Any
 
 import numpy as _onp
 
-from .. import numpy as _anp
-from .._printing import _tf_shape
-from .._printing import set_style as _set_style
-from ..autograd.tape import GradientTape  # noqa: F401  (tf.GradientTape)
-from ..autograd.tape import Variable as _AgVariable
-from ..core.tensor import Tensor
-from ..core.tensor import tensor as _tensor
-from ._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from ... import numpy as _anp
+from ..._printing import _tf_shape
+from ..._printing import set_style as _set_style
+from ...autograd.tape import GradientTape  # noqa: F401  (tf.GradientTape)
+from ...autograd.tape import Variable as _AgVariable
+from ...core.tensor import Tensor
+from ...core.tensor import tensor as _tensor
+from .._util import Namespace, cast_leaf, is_float_like, python_data_dtype
 
 float16 = _onp.float16
 float32 = _onp.float32
@@ -287,7 +287,7 @@ def stop_gradient(input: Any, name: Any = None) -> Tensor:  # noqa: A002
 
 
 def _nnf() -> Any:
-    from ..nn import functional as F
+    from ...nn import functional as F
 
     return F
 
