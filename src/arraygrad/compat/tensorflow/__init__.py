@@ -591,7 +591,7 @@ def is_tensor(x: Any) -> _b.bool:
 
 # ---------------------------------------------------------------------------- tf.keras, tf.data
 
-from . import data, keras  # noqa: E402  (they use the names above)
+from . import data, image, keras  # noqa: E402  (they use the names above)
 
 losses = keras.losses
 initializers = keras.initializers

@@ -167,6 +167,15 @@ class Layer:
         if not stack:  # an outermost call starts a fresh collection of call losses
             for layer in self._flatten_layers(include_self=True):
                 layer.__dict__["_keras_call_losses"] = []
+        pending = self.__dict__.get("_keras_pending_weights")
+        if pending is not None:
+            # load_weights() on an unbuilt model: one pass creates the weights (the layers
+            # inside build as they are reached), then the loaded values go in, before
+            # the call that counts (Keras' deferred restoration)
+            self.__dict__["_keras_pending_weights"] = None
+            with no_grad():
+                self(inputs, *args, **kwargs)
+            self.set_weights(pending)
         if not self.built:
             self._build_for(inputs)
         stack.append(training)
@@ -175,10 +184,6 @@ class Layer:
         finally:
             stack.pop()
         self.__dict__["_keras_output_shape"] = _shape_of(out)
-        pending = self.__dict__.get("_keras_pending_weights")
-        if pending is not None:
-            self.__dict__["_keras_pending_weights"] = None
-            self.set_weights(pending)
         return out
 
     def _build_for(self, inputs: Any) -> None:

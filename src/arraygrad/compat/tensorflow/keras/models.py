@@ -77,7 +77,7 @@ class Model(Layer):
         first call has created its weights."""
         from ....serialization import load
 
-        arrays = [np.asarray(t.numpy()) for t in load(filepath).values()]
+        arrays = [np.asarray(getattr(t, "_data", t)) for t in load(filepath).values()]
         if self.weights:
             self.set_weights(arrays)
         else:
