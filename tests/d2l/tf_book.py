@@ -66,8 +66,9 @@ def _run_cell(source: str, name: str, namespace: dict) -> object:
 
 
 def run_chapter(chapter: str, workdir: Path, seed: int = 0, n_train: int = 2000,
-                n_test: int = 500) -> Run:
-    """Execute the chapter's cells in order, in ``workdir``."""
+                n_test: int = 500, stop_before: int | None = None) -> Run:
+    """Execute the chapter's cells in order (those before ``stop_before``), in
+    ``workdir``."""
     old_cwd, old_style = os.getcwd(), get_print_style()
     datasets = tf.keras.datasets.fashion_mnist
     old_loader = datasets.load_data
@@ -81,7 +82,7 @@ def run_chapter(chapter: str, workdir: Path, seed: int = 0, n_train: int = 2000,
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
-            for i, source in enumerate(cells(chapter)):
+            for i, source in enumerate(cells(chapter)[:stop_before]):
                 run.outputs.append(_run_cell(source, f"{chapter}.py[cell {i}]",
                                              run.namespace))
     finally:
