@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from tf_support import chapter, values  # noqa: F401  (fixture)
+from tf_support import chapter_fixture, values  # noqa: F401  (the `chapter` fixture)
 
 import arraygrad.compat.tensorflow as tf
 

@@ -5,7 +5,7 @@ Probability) and lookup-api runs as the book writes it, and shows what the book 
 from __future__ import annotations
 
 import numpy as np
-from tf_support import chapter, values  # noqa: F401  (fixture)
+from tf_support import chapter_fixture, values  # noqa: F401  (the `chapter` fixture)
 
 
 def test_ndarray(chapter):

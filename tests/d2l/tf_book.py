@@ -3,6 +3,7 @@ would: cell by cell (cells start at ``# %%`` lines), keeping the value of each c
 expression (what the notebook displays) and everything printed.
 
 The reader's session is fresh for each chapter: layer names start again at ``dense``,
+tensors print as TensorFlow prints them,
 the generators are seeded, the working directory is a scratch folder (for the files
 read-write saves), and ``tf.keras.datasets.fashion_mnist.load_data`` returns
 ``fashion.py``'s synthetic stand-in (Fashion-MNIST cannot be downloaded here).
@@ -77,6 +78,7 @@ def run_chapter(chapter: str, workdir: Path, seed: int = 0, n_train: int = 2000,
     random.seed(seed)
     tf.random.set_seed(seed)
     tf.keras.backend.clear_session()
+    set_print_style("tensorflow")  # as importing the front door in a new session does
     os.chdir(workdir)
     run = Run(namespace={"__name__": "__main__"})
     out = io.StringIO()

@@ -16,8 +16,8 @@ import tf_book  # noqa: E402
 from arraygrad.core.mode import STATE  # noqa: E402
 
 
-@pytest.fixture
-def chapter(tmp_path):
+@pytest.fixture(name="chapter")
+def chapter_fixture(tmp_path):
     """``chapter(name, **kwargs)`` runs ``tf_chapters/<name>.py`` and returns its Run."""
     saved = (STATE.grad_enabled, STATE.recording, STATE.training)
     yield lambda name, **kw: tf_book.run_chapter(name, tmp_path, **kw)

@@ -1,3 +1,4 @@
+# ruff: noqa  (the book's code, as it is written)
 # d2l-en (classic edition), chapter_preliminaries/probability.md: its TensorFlow code cells
 # that do not use TensorFlow Probability (tfp.distributions.Multinomial draws the rest).
 # Changed: the import lines only (marked "# import changed"); "%matplotlib" lines dropped.

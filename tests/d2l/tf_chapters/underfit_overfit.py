@@ -1,3 +1,4 @@
+# ruff: noqa  (the book's code, as it is written)
 # d2l-en (classic edition), chapter_multilayer-perceptrons/underfit-overfit.md: its TensorFlow code cells in order.
 # Changed: the import lines only (marked "# import changed"); "%matplotlib" lines dropped.
 

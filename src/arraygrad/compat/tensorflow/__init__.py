@@ -72,9 +72,9 @@ class Variable(_AgVariable):
 
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"
-        data = self.numpy()
-        value = repr(data.item()) if data.ndim == 0 else repr(data)
-        return (f"<tf.Variable '{name}:0' shape={_tf_shape(data)} dtype={data.dtype.name}, "
+        arr = self.numpy()
+        value = repr(arr.item()) if arr.ndim == 0 else repr(arr)
+        return (f"<tf.Variable '{name}:0' shape={_tf_shape(arr)} dtype={arr.dtype.name}, "
                 f"numpy={value}>")
 
     __str__ = __repr__  # print(v) shows the variable, as in TensorFlow
@@ -89,21 +89,21 @@ class Variable(_AgVariable):
     def _assign_at(self, key: Any, value: Any, how: str | None, where: str) -> Variable:
         """Write ``value`` (broadcast to the slice) into ``self[key]`` in place."""
         v = value._data if isinstance(value, Tensor) else _onp.asarray(value)
-        data = self._data
+        arr = self._data
         try:
-            target = data[key]
+            target = arr[key]
             _onp.broadcast_to(v, _onp.shape(target))
         except (ValueError, IndexError) as exc:
             raise ValueError(
                 f"tf.Variable[...].{where}: cannot write a value of shape {_onp.shape(v)} "
-                f"into the slice {key!r} of a variable of shape {tuple(data.shape)}: {exc}"
+                f"into the slice {key!r} of a variable of shape {tuple(arr.shape)}: {exc}"
             ) from None
         if how is None:
-            data[key] = v
+            arr[key] = v
         elif how == "add":
-            data[key] = target + v
+            arr[key] = target + v
         else:
-            data[key] = target - v
+            arr[key] = target - v
         self._version += 1
         return self
 
@@ -558,8 +558,8 @@ def _generator() -> _onp.random.Generator:
 
 def _normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = float32,
             seed: Any = None, name: Any = None) -> Tensor:
-    data = _rng.normal(mean, stddev, size=_shape_of(shape))
-    return cast_leaf(Tensor._make(_onp.asarray(data)), float32 if dtype is None else dtype)
+    draws = _rng.normal(mean, stddev, size=_shape_of(shape))
+    return cast_leaf(Tensor._make(_onp.asarray(draws)), float32 if dtype is None else dtype)
 
 
 def _uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = float32,
@@ -567,8 +567,8 @@ def _uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = float
     dtype = float32 if dtype is None else dtype
     if _onp.dtype(dtype).kind in "iu":
         return Tensor._make(_rng.integers(minval, maxval, size=_shape_of(shape), dtype=dtype))
-    data = _rng.uniform(minval, 1.0 if maxval is None else maxval, size=_shape_of(shape))
-    return cast_leaf(Tensor._make(_onp.asarray(data)), dtype)
+    draws = _rng.uniform(minval, 1.0 if maxval is None else maxval, size=_shape_of(shape))
+    return cast_leaf(Tensor._make(_onp.asarray(draws)), dtype)
 
 
 def _shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:
@@ -591,7 +591,9 @@ def is_tensor(x: Any) -> _b.bool:
 
 # ---------------------------------------------------------------------------- tf.keras, tf.data
 
-from . import data, image, keras  # noqa: E402  (they use the names above)
+from . import data as data  # noqa: E402  (they use the names above)
+from . import image as image  # noqa: E402
+from . import keras as keras  # noqa: E402
 
 losses = keras.losses
 initializers = keras.initializers
