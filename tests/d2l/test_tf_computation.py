@@ -91,3 +91,12 @@ def test_load_weights_checks_the_shapes(tmp_path):
         assert "shape (5, 3)" in str(exc) and "(4, 3)" in str(exc)
     else:
         raise AssertionError("loading weights of other shapes must raise")
+
+
+def test_use_gpu_runs_on_the_cpu(chapter):
+    out = chapter("use_gpu").outputs
+    assert out[1] == 0  # no GPU listed: the front door computes with NumPy
+    assert [d.name for d in out[2][2]] == ["/CPU:0"] and out[2][1].name == "/CPU:0"
+    assert values(out[7]).shape == (2, 3)
+    assert out[8] is True
+    assert out[10].shape == (2, 1)

@@ -589,6 +589,66 @@ def is_tensor(x: Any) -> _b.bool:
     return isinstance(x, Tensor)
 
 
+# ---------------------------------------------------------------------------- devices
+
+
+class device:  # noqa: N801 - TensorFlow's name
+    """``with tf.device('/CPU:0'):`` names a device; arraygrad's arrays stay where its
+    backend keeps them (NumPy: the CPU), so the block runs as it would without it."""
+
+    def __init__(self, device_name: str) -> None:
+        self.name = device_name
+
+    def __enter__(self) -> device:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<tf.device {self.name!r} (arraygrad: a name only)>"
+
+
+class _PhysicalDevice(tuple):
+    name = property(lambda self: self[0])
+    device_type = property(lambda self: self[1])
+
+    def __repr__(self) -> str:
+        return f"PhysicalDevice(name={self[0]!r}, device_type={self[1]!r})"
+
+
+def _list_physical_devices(device_type: Any = None) -> list:
+    """The CPU only: the TensorFlow front door computes with NumPy."""
+    cpu = [_PhysicalDevice(("/physical_device:CPU:0", "CPU"))]
+    return cpu if device_type in (None, "CPU") else []
+
+
+config = Namespace(
+    "arraygrad.compat.tensorflow.config", "``tf.config``: devices (the CPU only).", None,
+    list_physical_devices=_list_physical_devices,
+    experimental=Namespace("arraygrad.compat.tensorflow.config.experimental", "", None,
+                           list_physical_devices=_list_physical_devices),
+)
+
+
+class _OneDeviceStrategy:
+    """``tf.distribute`` strategies: one process, one device; ``scope()`` changes
+    nothing."""
+
+    num_replicas_in_sync = 1
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def scope(self) -> device:
+        return device("/CPU:0")
+
+
+distribute = Namespace("arraygrad.compat.tensorflow.distribute", "``tf.distribute``", None,
+                       MirroredStrategy=_OneDeviceStrategy,
+                       OneDeviceStrategy=_OneDeviceStrategy)
+
+
 # ---------------------------------------------------------------------------- tf.keras, tf.data
 
 from . import data as data  # noqa: E402  (they use the names above)
