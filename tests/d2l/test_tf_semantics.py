@@ -282,3 +282,15 @@ def test_summary_and_names():
     assert "Total params: 21" in text
     assert [w.name for w in net.weights] == ["dense/kernel", "dense/bias", "dense_1/kernel",
                                              "dense_1/bias"]
+
+
+def test_forgotten_super_init_is_a_clear_error():
+    class Bad(tf.keras.Model):
+        def __init__(self):
+            self.dense = tf.keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    with pytest.raises(RuntimeError, match="super\\(\\).__init__\\(\\)"):
+        Bad()(tf.ones((1, 2)))

@@ -154,6 +154,11 @@ class Layer:
         return inputs
 
     def __call__(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        if "_keras_own_weights" not in self.__dict__:
+            raise RuntimeError(
+                f"{type(self).__name__} was not initialised: it looks like you are "
+                "subclassing a Keras Layer or Model and forgot to call "
+                "`super().__init__()`; always start __init__ with that line")
         inputs = _as_input(inputs, self._keras_dtype)
         stack = _training_stack()
         training = kwargs.pop("training", None)
