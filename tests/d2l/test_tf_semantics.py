@@ -294,3 +294,13 @@ def test_forgotten_super_init_is_a_clear_error():
 
     with pytest.raises(RuntimeError, match="super\\(\\).__init__\\(\\)"):
         Bad()(tf.ones((1, 2)))
+
+
+def test_freezing_a_layer_freezes_what_is_inside():
+    inner = tf.keras.Sequential([tf.keras.layers.Dense(2)])
+    outer = tf.keras.Sequential([tf.keras.Sequential([inner]), tf.keras.layers.Dense(1)])
+    outer(tf.ones((1, 3)))
+    outer.layers[0].trainable = False
+    assert [w.shape for w in outer.trainable_variables] == [(2, 1), (1,)]
+    assert [w.shape for w in outer.non_trainable_variables] == [(3, 2), (2,)]
+    assert len(outer.weights) == 4

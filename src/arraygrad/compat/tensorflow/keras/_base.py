@@ -276,24 +276,35 @@ class Layer:
         return out
 
     def _collect(self, trainable: bool | None) -> list:
+        """The variables of this layer and the layers inside (own ones first, each once);
+        a layer set ``trainable = False`` makes all the variables under it non-trainable."""
         seen: set[int] = set()
+        visited: set[int] = set()
         out = []
-        for layer in self._flatten_layers(include_self=True):
+
+        def visit(layer: Layer, frozen: bool) -> None:
+            if id(layer) in visited:
+                return
+            visited.add(id(layer))
+            frozen = frozen or not layer.trainable
             for v in layer._own_variables():
-                keep = trainable is None or (v.trainable and layer.trainable) == trainable
-                if keep and id(v) not in seen:
+                if id(v) in seen:
+                    continue
+                if trainable is None or (v.trainable and not frozen) == trainable:
                     seen.add(id(v))
                     out.append(v)
+            for child in layer._direct_layers():
+                visit(child, frozen)
+
+        visit(self, False)
         return out
 
     @property
     def trainable_weights(self) -> list:
-        return self._collect(True) if self.trainable else []
+        return self._collect(True)
 
     @property
     def non_trainable_weights(self) -> list:
-        if not self.trainable:
-            return self._collect(None)
         return self._collect(False)
 
     @property
