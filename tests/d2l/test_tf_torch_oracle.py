@@ -170,3 +170,31 @@ def test_image_resize_bilinear_matches_torch(size):
     ref = torch.nn.functional.interpolate(torch.tensor(images).permute(0, 3, 1, 2), size=size,
                                           mode="bilinear", align_corners=False)
     np.testing.assert_allclose(got, ref.permute(0, 2, 3, 1).numpy(), atol=1e-5)
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_keras_adam_matches_its_update_rule_and_torch(amsgrad):
+    rng = np.random.default_rng(3)
+    w0 = rng.normal(size=(5, 3)).astype(np.float32)
+    grads = rng.normal(size=(6, 5, 3)).astype(np.float32)
+    lr, b1, b2, eps = 0.01, 0.9, 0.99, 1e-3  # a large epsilon makes its placement matter
+    var = tf.Variable(w0)
+    opt = tf.keras.optimizers.Adam(learning_rate=lr, beta_1=b1, beta_2=b2, epsilon=eps,
+                                   amsgrad=amsgrad)
+    # Keras' rule, written out
+    w, m, v, vhat = w0.astype(np.float64), 0.0, 0.0, 0.0
+    tw = torch.tensor(w0, requires_grad=True)
+    for t, g in enumerate(grads, 1):
+        opt.apply_gradients([(tf.constant(g), var)])
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        vhat = np.maximum(vhat, v) if amsgrad else v
+        w = w - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(vhat) + eps)
+        # PyTorch's Adam with epsilon / sqrt(1 - beta2**t) at step t is the same update
+        topt = torch.optim.Adam([tw], lr=lr, betas=(b1, b2), amsgrad=amsgrad,
+                                eps=eps / np.sqrt(1 - b2 ** t)) if t == 1 else topt
+        topt.param_groups[0]["eps"] = eps / np.sqrt(1 - b2 ** t)
+        tw.grad = torch.tensor(g)
+        topt.step()
+        np.testing.assert_allclose(var.numpy(), w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(var.numpy(), tw.detach().numpy(), rtol=1e-5, atol=1e-6)

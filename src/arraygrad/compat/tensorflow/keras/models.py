@@ -44,6 +44,22 @@ class Model(Layer):
 
     build._keras_plain = True  # type: ignore[attr-defined]
 
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                **kwargs: Any) -> None:
+        """Remember the optimizer and loss (``model.optimizer``, ``model.loss``); there is
+        no ``fit`` to use them: train with ``tf.GradientTape`` and ``apply_gradients``."""
+        from . import losses, optimizers
+
+        self.optimizer = optimizers.get(optimizer) if optimizer != "rmsprop" else None
+        self.loss = losses.get(loss) if loss is not None else None
+        self.compiled_metrics = metrics
+
+    def fit(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            "Model.fit is not supported by arraygrad's tf.keras; write the loop with "
+            "tf.GradientTape: grads = tape.gradient(loss, model.trainable_variables); "
+            "optimizer.apply_gradients(zip(grads, model.trainable_variables))")
+
     @property
     def layers(self) -> list:
         """The layers directly inside, each once, in the order they were set."""

@@ -3,7 +3,11 @@
 ``SGD(learning_rate, momentum, nesterov)`` is ``arraygrad.optim.SGD``: Keras keeps a
 velocity ``v = momentum * v - lr * g`` and adds it, PyTorch keeps ``b = momentum * b + g``
 and subtracts ``lr * b``; with a fixed learning rate ``v = -lr * b`` at every step, so the
-two are the same update (Nesterov's too). ``apply_gradients(zip(grads, variables))``
+two are the same update (Nesterov's too). ``Adam`` is ``arraygrad.optim.Adam``: Keras adds
+``epsilon`` to ``sqrt(v)`` before the bias correction of ``v``, PyTorch after it, so at
+step ``t`` Keras' ``epsilon`` is PyTorch's ``epsilon / sqrt(1 - beta_2**t)`` (exact while
+the same variables are updated at every step, as in a training loop: Keras counts
+``t`` for the optimizer, PyTorch for each variable). ``apply_gradients(zip(grads, variables))``
 updates exactly the variables it is given; a ``None`` gradient skips its variable.
 """
 
@@ -14,8 +18,9 @@ from typing import Any
 
 from ....core.tensor import Tensor
 from ....optim import SGD as _AgSGD
+from ....optim import Adam as _AgAdam
 
-__all__ = ["Optimizer", "SGD"]
+__all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class Optimizer:
@@ -127,10 +132,46 @@ class SGD(Optimizer):
                 "momentum": self.momentum, "nesterov": self.nesterov}
 
 
+class Adam(Optimizer):
+    """Keras' ``Adam`` (see the module's note on ``epsilon``)."""
+
+    def __init__(self, learning_rate: float = 0.001, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False,
+                 name: str = "Adam", weight_decay: Any = None, clipnorm: Any = None,
+                 clipvalue: Any = None, global_clipnorm: Any = None, **kwargs: Any) -> None:
+        super().__init__(name, weight_decay=weight_decay, clipnorm=clipnorm,
+                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, **kwargs)
+        if callable(learning_rate):
+            raise NotImplementedError("Adam: learning-rate schedules are not supported")
+        self.learning_rate = float(learning_rate)
+        self.beta_1, self.beta_2 = float(beta_1), float(beta_2)
+        self.epsilon = float(epsilon)
+        self.amsgrad = bool(amsgrad)
+
+    lr = SGD.lr
+
+    def _make(self, variables: list) -> Any:
+        return _AgAdam(variables, lr=self.learning_rate, betas=(self.beta_1, self.beta_2),
+                       eps=self.epsilon, amsgrad=self.amsgrad)
+
+    def _sync(self, group: dict) -> None:
+        t = self.iterations + 1
+        group["lr"] = self.learning_rate
+        group["betas"] = (self.beta_1, self.beta_2)
+        group["eps"] = self.epsilon / (1.0 - self.beta_2 ** t) ** 0.5
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "learning_rate": self.learning_rate,
+                "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad}
+
+
 def get(identifier: Any) -> Optimizer:
     if isinstance(identifier, Optimizer):
         return identifier
     if identifier in ("sgd", "SGD"):
         return SGD()
+    if identifier in ("adam", "Adam"):
+        return Adam()
     raise ValueError(f"Could not interpret optimizer identifier: {identifier!r} "
-                     "(arraygrad's tf.keras has SGD)")
+                     "(arraygrad's tf.keras has SGD and Adam)")
