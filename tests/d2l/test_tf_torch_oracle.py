@@ -184,6 +184,7 @@ def test_keras_adam_matches_its_update_rule_and_torch(amsgrad):
     # Keras' rule, written out
     w, m, v, vhat = w0.astype(np.float64), 0.0, 0.0, 0.0
     tw = torch.tensor(w0, requires_grad=True)
+    topt = torch.optim.Adam([tw], lr=lr, betas=(b1, b2), amsgrad=amsgrad)
     for t, g in enumerate(grads, 1):
         opt.apply_gradients([(tf.constant(g), var)])
         m = b1 * m + (1 - b1) * g
@@ -191,8 +192,6 @@ def test_keras_adam_matches_its_update_rule_and_torch(amsgrad):
         vhat = np.maximum(vhat, v) if amsgrad else v
         w = w - lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t) * m / (np.sqrt(vhat) + eps)
         # PyTorch's Adam with epsilon / sqrt(1 - beta2**t) at step t is the same update
-        topt = torch.optim.Adam([tw], lr=lr, betas=(b1, b2), amsgrad=amsgrad,
-                                eps=eps / np.sqrt(1 - b2 ** t)) if t == 1 else topt
         topt.param_groups[0]["eps"] = eps / np.sqrt(1 - b2 ** t)
         tw.grad = torch.tensor(g)
         topt.step()
