@@ -304,3 +304,13 @@ def test_freezing_a_layer_freezes_what_is_inside():
     assert [w.shape for w in outer.trainable_variables] == [(2, 1), (1,)]
     assert [w.shape for w in outer.non_trainable_variables] == [(3, 2), (2,)]
     assert len(outer.weights) == 4
+
+
+def test_activity_losses_belong_to_the_last_call():
+    net = tf.keras.Sequential([tf.keras.layers.Dense(
+        2, kernel_initializer="ones", activity_regularizer=tf.keras.regularizers.l2(1.0))])
+    net(tf.ones((2, 3)))
+    (first,) = net.losses
+    np.testing.assert_allclose(float(first), 4 * 9 / 2)  # sum(out**2) / batch size
+    net(tf.zeros((2, 3)))
+    assert [float(x) for x in net.losses] == [0.0]  # the new call's loss replaced it

@@ -32,6 +32,7 @@ from ....core.tensor import tensor as _tensor
 
 _local = threading.local()
 _name_counts: dict[str, int] = {}
+_added_call_losses: list = []  # non-empty once any layer has added a loss during a call
 
 
 def _training_stack() -> list:
@@ -169,7 +170,7 @@ class Layer:
             training = default
         if takes and training is not None:
             kwargs["training"] = training
-        if not stack:  # an outermost call starts a fresh collection of call losses
+        if not stack and _added_call_losses:  # an outermost call starts them afresh
             for layer in self._flatten_layers(include_self=True):
                 layer.__dict__["_keras_call_losses"] = []
         pending = self.__dict__.get("_keras_pending_weights")
@@ -228,24 +229,27 @@ class Layer:
             self._keras_weight_losses.append(lambda reg=reg, var=var: reg(var))
         return var
 
-    def _own_variables(self) -> list:
-        from .. import Variable
-
-        seen: set[int] = set()
-        out = []
-        for v in self.__dict__["_keras_own_weights"] if "_keras_own_weights" in \
-                self.__dict__ else []:
-            if id(v) not in seen:
-                seen.add(id(v))
-                out.append(v)
+    def _scan(self) -> tuple[list, list]:
+        """The layers and the variables set as attributes (inside lists, tuples and dicts
+        too), in the order they were set, each once."""
+        layers, variables, seen = [], [], {id(self)}
         for key, value in self.__dict__.items():
-            if key.startswith("_keras") or key.startswith("_batch_input"):
+            if not isinstance(value, _CONTAINERS) or key in _PRIVATE:
                 continue
-            for v in _walk(value, Variable):
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append(v)
-        return out
+            for x in _walk(value):
+                if id(x) not in seen:
+                    seen.add(id(x))
+                    if isinstance(x, Layer):
+                        layers.append(x)
+                    else:
+                        variables.append(x)
+        return layers, variables
+
+    def _own_variables(self) -> list:
+        """Variables made by ``add_weight``, then those set as attributes, each once."""
+        own = list({id(v): v for v in self.__dict__.get("_keras_own_weights", [])}.values())
+        ids = {id(v) for v in own}
+        return own + [v for v in self._scan()[1] if id(v) not in ids]
 
     def _flatten_layers(self, include_self: bool = True, recursive: bool = True
                         ) -> Iterator[Layer]:
@@ -265,15 +269,7 @@ class Layer:
         yield from visit(self, 0)
 
     def _direct_layers(self) -> list:
-        out, seen = [], set()
-        for key, value in self.__dict__.items():
-            if key.startswith("_keras") or key.startswith("_batch_input"):
-                continue
-            for layer in _walk(value, Layer):
-                if id(layer) not in seen and layer is not self:
-                    seen.add(id(layer))
-                    out.append(layer)
-        return out
+        return self._scan()[0]
 
     def _collect(self, trainable: bool | None) -> list:
         """The variables of this layer and the layers inside (own ones first, each once);
@@ -347,6 +343,7 @@ class Layer:
             if callable(loss):
                 self._keras_weight_losses.append(loss)
             else:
+                _added_call_losses.append(True)  # from now on, calls reset them
                 self._keras_call_losses.append(loss)
 
     @property
@@ -376,16 +373,22 @@ class _Building:
         self._ctx.__exit__(*exc)
 
 
-def _walk(value: Any, kind: type) -> Iterator[Any]:
-    """Instances of ``kind`` in ``value`` and in lists, tuples and dicts inside it."""
-    if isinstance(value, kind):
-        yield value
-    elif isinstance(value, (list, tuple)):
+_PRIVATE = frozenset({"_keras_name", "_keras_dtype", "_keras_own_weights",
+                      "_keras_weight_losses", "_keras_call_losses", "_keras_output_shape",
+                      "_batch_input_shape", "_keras_pending_weights", "_keras_layers",
+                      "_keras_rng"})
+
+
+def _walk(value: Any) -> Iterator[Any]:
+    """Layers and variables in ``value`` and in lists, tuples and dicts inside it."""
+    if isinstance(value, (list, tuple)):
         for v in value:
-            yield from _walk(v, kind)
+            yield from _walk(v)
     elif isinstance(value, dict):
         for v in value.values():
-            yield from _walk(v, kind)
+            yield from _walk(v)
+    elif isinstance(value, _CONTAINERS[:2]):
+        yield value
 
 
 def _zeros_input(shape: Any, dtype: Any) -> Any:
@@ -393,3 +396,8 @@ def _zeros_input(shape: Any, dtype: Any) -> Any:
     if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
         return [_zeros_input(s, dtype) for s in shape]
     return _tensor(np.zeros(tuple(1 if s is None else int(s) for s in shape), dtype=dtype))
+
+
+from .. import Variable as _Variable  # noqa: E402  (defined before tf.keras is imported)
+
+_CONTAINERS = (Layer, _Variable, list, tuple, dict)
