@@ -314,3 +314,30 @@ def test_activity_losses_belong_to_the_last_call():
     np.testing.assert_allclose(float(first), 4 * 9 / 2)  # sum(out**2) / batch size
     net(tf.zeros((2, 3)))
     assert [float(x) for x in net.losses] == [0.0]  # the new call's loss replaced it
+
+
+def test_the_d2l_library_bases_can_be_subclassed():
+    """d2l/tensorflow.py defines these at import time (TrainCallback, Residual, RNNModel,
+    MaskedSoftmaxCELoss, Encoder ...): importing the whole library needs them."""
+
+    class TrainCallback(tf.keras.callbacks.Callback):
+        def __init__(self, net):
+            super().__init__()
+            self.net = net
+
+    class Encoder(tf.keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+
+        def call(self, X, *args, **kwargs):
+            raise NotImplementedError
+
+    class MaskedSoftmaxCELoss(tf.keras.losses.Loss):
+        def __init__(self, valid_len):
+            super().__init__(reduction="none")
+            self.valid_len = valid_len
+
+    assert TrainCallback(None).model is None
+    assert Encoder(name="enc").name == "enc"
+    assert MaskedSoftmaxCELoss(3).reduction == "none"
+    assert tf.keras.backend.epsilon() == 1e-7 and tf.data.AUTOTUNE == -1
