@@ -32,14 +32,14 @@ from typing import Any
 
 import numpy as _onp
 
-from .. import numpy as _anp
-from .._printing import _tf_shape
-from .._printing import set_style as _set_style
-from ..autograd.tape import GradientTape  # noqa: F401  (tf.GradientTape)
-from ..autograd.tape import Variable as _AgVariable
-from ..core.tensor import Tensor
-from ..core.tensor import tensor as _tensor
-from ._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from ... import numpy as _anp
+from ..._printing import _tf_shape
+from ..._printing import set_style as _set_style
+from ...autograd.tape import GradientTape  # noqa: F401  (tf.GradientTape)
+from ...autograd.tape import Variable as _AgVariable
+from ...core.tensor import Tensor
+from ...core.tensor import tensor as _tensor
+from .._util import Namespace, cast_leaf, is_float_like, python_data_dtype
 
 float16 = _onp.float16
 float32 = _onp.float32
@@ -72,10 +72,78 @@ class Variable(_AgVariable):
 
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"
-        data = self.numpy()
-        value = repr(data.item()) if data.ndim == 0 else repr(data)
-        return (f"<tf.Variable '{name}:0' shape={_tf_shape(data)} dtype={data.dtype.name}, "
+        arr = self.numpy()
+        value = repr(arr.item()) if arr.ndim == 0 else repr(arr)
+        return (f"<tf.Variable '{name}:0' shape={_tf_shape(arr)} dtype={arr.dtype.name}, "
                 f"numpy={value}>")
+
+    __str__ = __repr__  # print(v) shows the variable, as in TensorFlow
+
+    def __getitem__(self, key: Any) -> Tensor:
+        """``v[1:2, :]``: the slice's value (recorded like any indexing), which can also
+        write back into the variable: ``v[1:2, :].assign(9)`` (TensorFlow's sliced
+        assignment)."""
+        out = Tensor.__getitem__(self, key)
+        return _VariableSlice._of(out, self, key)
+
+    def _assign_at(self, key: Any, value: Any, how: str | None, where: str) -> Variable:
+        """Write ``value`` (broadcast to the slice) into ``self[key]`` in place."""
+        v = value._data if isinstance(value, Tensor) else _onp.asarray(value)
+        arr = self._data
+        try:
+            target = arr[key]
+            _onp.broadcast_to(v, _onp.shape(target))
+        except (ValueError, IndexError) as exc:
+            raise ValueError(
+                f"tf.Variable[...].{where}: cannot write a value of shape {_onp.shape(v)} "
+                f"into the slice {key!r} of a variable of shape {tuple(arr.shape)}: {exc}"
+            ) from None
+        if how is None:
+            arr[key] = v
+        elif how == "add":
+            arr[key] = target + v
+        else:
+            arr[key] = target - v
+        self._version += 1
+        return self
+
+
+class _VariableSlice(Tensor):
+    """The value of ``variable[key]`` that remembers where it came from, so that
+    ``.assign`` / ``.assign_add`` / ``.assign_sub`` write into the variable (as TF's
+    sliced variables do). Otherwise an ordinary tensor (same layout as Tensor)."""
+
+    __slots__ = ()
+    _sources: dict = {}  # id(slice) -> (weakref to the slice, variable, key)
+
+    @classmethod
+    def _of(cls, out: Tensor, var: Variable, key: Any) -> Tensor:
+        import weakref
+
+        out.__class__ = cls  # no new slots: the same object, now with .assign
+        ident = id(out)
+        cls._sources[ident] = (weakref.ref(out, lambda _r, i=ident: cls._sources.pop(i, None)),
+                               var, key)
+        return out
+
+    def _source(self) -> tuple:
+        ref, var, key = self._sources[id(self)]
+        return var, key
+
+    def assign(self, value: Any, use_locking: Any = None, name: Any = None,
+               read_value: _b.bool = True) -> Variable:
+        var, key = self._source()
+        return var._assign_at(key, value, None, "assign")
+
+    def assign_add(self, delta: Any, use_locking: Any = None, name: Any = None,
+                   read_value: _b.bool = True) -> Variable:
+        var, key = self._source()
+        return var._assign_at(key, delta, "add", "assign_add")
+
+    def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None,
+                   read_value: _b.bool = True) -> Variable:
+        var, key = self._source()
+        return var._assign_at(key, delta, "sub", "assign_sub")
 
 
 # ---------------------------------------------------------------------------- creation
@@ -101,6 +169,8 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = None)
 
 def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
                       name: Any = None) -> Tensor:
+    if isinstance(value, _AgVariable):  # a variable's value, as a tensor
+        value = value.read_value()
     if isinstance(value, Tensor):
         return value if dtype is None or value.dtype == _onp.dtype(dtype) else cast(value, dtype)
     return constant(value, dtype=dtype or (None if dtype_hint is None else dtype_hint))
@@ -179,7 +249,11 @@ def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: Any = False, name:
 
 
 def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: Any = False, name: Any = None):
-    return _anp.mean(input_tensor, axis=_axis(axis), keepdims=_b.bool(keepdims))
+    """``tf.reduce_mean``; the mean of integers is an integer of the same dtype (rounded
+    toward zero), as in TensorFlow."""
+    out = _anp.mean(input_tensor, axis=_axis(axis), keepdims=_b.bool(keepdims))
+    dt = _onp.dtype(getattr(input_tensor, "dtype", out.dtype))
+    return _anp.astype(out, dt) if dt.kind in "iu" and dt != out.dtype else out
 
 
 def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: Any = False, name: Any = None):
@@ -287,7 +361,7 @@ def stop_gradient(input: Any, name: Any = None) -> Tensor:  # noqa: A002
 
 
 def _nnf() -> Any:
-    from ..nn import functional as F
+    from ...nn import functional as F
 
     return F
 
@@ -337,9 +411,102 @@ greater_equal = _anp.greater_equal
 less = _anp.less
 less_equal = _anp.less_equal
 where = _anp.where
-argmax = _anp.argmax
-argmin = _anp.argmin
+sinh = _anp.sinh
+cosh = _anp.cosh
+floor = _anp.floor
+ceil = _anp.ceil
+round = _anp.round  # noqa: A001
+floordiv = _anp.floor_divide
+floormod = mod = _anp.mod
+logical_and = _anp.logical_and
+logical_or = _anp.logical_or
+logical_not = _anp.logical_not
 clip_by_value = _anp.clip
+
+
+def argmax(input: Any, axis: Any = None, output_type: Any = int64,  # noqa: A002
+           name: Any = None) -> Tensor:
+    """``tf.argmax``: along ``axis`` (0 when not given, as in TensorFlow), int64."""
+    return _anp.astype(_anp.argmax(input, axis=0 if axis is None else axis), output_type)
+
+
+def argmin(input: Any, axis: Any = None, output_type: Any = int64,  # noqa: A002
+           name: Any = None) -> Tensor:
+    return _anp.astype(_anp.argmin(input, axis=0 if axis is None else axis), output_type)
+
+
+def cumsum(x: Any, axis: int = 0, exclusive: _b.bool = False, reverse: _b.bool = False,
+           name: Any = None) -> Tensor:
+    """``tf.cumsum``; ``reverse`` sums from the end, ``exclusive`` leaves out each
+    element itself."""
+    x = x if isinstance(x, Tensor) else constant(x)
+    if reverse:
+        x = _anp.flip(x, axis)
+    out = _anp.cumsum(x, axis=axis)
+    if exclusive:
+        out = out - x
+    return _anp.flip(out, axis) if reverse else out
+
+
+def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None,
+           batch_dims: int = 0, name: Any = None) -> Tensor:
+    """``tf.gather``: the slices of ``params`` at ``indices`` along ``axis`` (default 0)."""
+    if batch_dims:
+        raise NotImplementedError("tf.gather(batch_dims=...) is not supported")
+    idx = _raw_index(indices, "tf.gather")
+    return _anp.take(params, idx, axis=0 if axis is None else axis)
+
+
+def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: Any = None) -> Tensor:
+    """``tf.boolean_mask``: the entries of ``tensor`` where ``mask`` (any dtype: non-zero
+    means True, as TensorFlow's ``where`` reads it) holds, over the mask's axes starting
+    at ``axis`` (default 0), flattened into one axis."""
+    tensor = tensor if isinstance(tensor, Tensor) else constant(tensor)
+    m = _onp.asarray(mask._data if isinstance(mask, Tensor) else mask).astype(_onp.bool_)
+    start = 0 if axis is None else _b.int(axis) % tensor.ndim
+    if m.ndim == 0 or tuple(tensor.shape[start:start + m.ndim]) != m.shape:
+        raise ValueError(
+            f"tf.boolean_mask: the mask's shape {m.shape} must match the tensor's shape "
+            f"{tuple(tensor.shape)} at axes {start}..{start + m.ndim - 1}")
+    return tensor[(slice(None),) * start + (m,)]
+
+
+def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = None,
+            axis: Any = None, dtype: Any = None, name: Any = None) -> Tensor:
+    """``tf.one_hot``: a new axis (last by default) of length ``depth`` holding
+    ``on_value`` (1) at each index and ``off_value`` (0) elsewhere; an index outside
+    ``[0, depth)`` gives a row of ``off_value`` (as in TensorFlow). float32 by default."""
+    idx = _onp.asarray(_raw_index(indices, "tf.one_hot"))
+    if dtype is None:
+        dtype = _onp.asarray(on_value).dtype if on_value is not None else float32
+    hot = _onp.expand_dims(idx, -1) == _onp.arange(_b.int(depth))
+    on = 1 if on_value is None else on_value
+    off = 0 if off_value is None else off_value
+    out = Tensor._make(_onp.where(hot, on, off).astype(dtype))
+    if axis is not None and axis != -1:
+        out = _anp.moveaxis(out, -1, axis)
+    return out
+
+
+def _raw_index(indices: Any, where: str) -> Any:
+    idx = indices._data if isinstance(indices, Tensor) else _onp.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"{where}: indices must be integers, got dtype {idx.dtype}")
+    return idx
+
+
+def meshgrid(*args: Any, indexing: str = "xy", name: Any = None) -> list:
+    return list(_anp.meshgrid(*args, indexing=indexing))
+
+
+def function(func: Any = None, input_signature: Any = None, autograph: _b.bool = True,
+             jit_compile: Any = None, reduce_retracing: _b.bool = False,
+             experimental_relax_shapes: Any = None, **kwargs: Any) -> Any:
+    """``@tf.function``: for now the function runs eagerly, as written (no staging: the
+    same results as TensorFlow's, without its speed)."""
+    if func is None:
+        return lambda f: f
+    return func
 
 _MATH = dict(
     exp=exp, log=log, sin=sin, cos=cos, tan=tan, tanh=tanh, sqrt=sqrt, square=square, abs=abs,
@@ -349,7 +516,10 @@ _MATH = dict(
     less_equal=less_equal, reduce_sum=reduce_sum, reduce_mean=reduce_mean,
     reduce_prod=reduce_prod, reduce_max=reduce_max, reduce_min=reduce_min,
     reduce_any=reduce_any, reduce_all=reduce_all, argmax=argmax, argmin=argmin,
-    sigmoid=sigmoid, reciprocal=_anp.reciprocal, log1p=lambda x, name=None: _anp.log(1 + x),
+    sinh=sinh, cosh=cosh, floor=floor, ceil=ceil, round=round, floordiv=floordiv,
+    floormod=floormod, mod=mod, logical_and=logical_and, logical_or=logical_or,
+    logical_not=logical_not, cumsum=cumsum, expm1=_anp.expm1,
+    sigmoid=sigmoid, reciprocal=_anp.reciprocal, log1p=_anp.log1p,
     softplus=lambda features, name=None: _nnf().softplus(features),
     reduce_logsumexp=lambda input_tensor, axis=None, keepdims=False, name=None:
         _nnf().logsumexp(input_tensor, _axis(axis), keepdims),
@@ -380,29 +550,142 @@ def _set_seed(seed: Any) -> None:
     _rng = _onp.random.default_rng(seed)
 
 
+def _generator() -> _onp.random.Generator:
+    """The front door's generator (``tf.random.set_seed`` replaces it): Keras
+    initializers, ``Dropout`` and ``tf.data`` shuffles draw from it too."""
+    return _rng
+
+
 def _normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = float32,
             seed: Any = None, name: Any = None) -> Tensor:
-    data = _rng.normal(mean, stddev, size=_shape_of(shape))
-    return cast_leaf(Tensor._make(_onp.asarray(data)), dtype)
+    draws = _rng.normal(mean, stddev, size=_shape_of(shape))
+    return cast_leaf(Tensor._make(_onp.asarray(draws)), float32 if dtype is None else dtype)
 
 
 def _uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = float32,
              seed: Any = None, name: Any = None) -> Tensor:
+    dtype = float32 if dtype is None else dtype
     if _onp.dtype(dtype).kind in "iu":
         return Tensor._make(_rng.integers(minval, maxval, size=_shape_of(shape), dtype=dtype))
-    data = _rng.uniform(minval, 1.0 if maxval is None else maxval, size=_shape_of(shape))
-    return cast_leaf(Tensor._make(_onp.asarray(data)), dtype)
+    draws = _rng.uniform(minval, 1.0 if maxval is None else maxval, size=_shape_of(shape))
+    return cast_leaf(Tensor._make(_onp.asarray(draws)), dtype)
+
+
+def _shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:
+    """``tf.random.shuffle``: the rows (first axis) in a random order."""
+    value = value if isinstance(value, Tensor) else constant(value)
+    return value[_rng.permutation(value.shape[0])]
 
 
 random = Namespace(
     "arraygrad.compat.tensorflow.random",
     "``tf.random``: draws from this module's generator (``tf.random.set_seed``), float32.",
-    None, normal=_normal, uniform=_uniform, set_seed=_set_seed,
+    None, normal=_normal, uniform=_uniform, set_seed=_set_seed, shuffle=_shuffle,
+    _generator=_generator,
 )
 
 
 def is_tensor(x: Any) -> _b.bool:
     return isinstance(x, Tensor)
 
+
+# ---------------------------------------------------------------------------- devices
+
+
+class device:  # noqa: N801 - TensorFlow's name
+    """``with tf.device('/CPU:0'):`` names a device; arraygrad's arrays stay where its
+    backend keeps them (NumPy: the CPU), so the block runs as it would without it."""
+
+    def __init__(self, device_name: str) -> None:
+        self.name = device_name
+
+    def __enter__(self) -> device:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __repr__(self) -> str:
+        return f"<tf.device {self.name!r} (arraygrad: a name only)>"
+
+
+class _PhysicalDevice(tuple):
+    name = property(lambda self: self[0])
+    device_type = property(lambda self: self[1])
+
+    def __repr__(self) -> str:
+        return f"PhysicalDevice(name={self[0]!r}, device_type={self[1]!r})"
+
+
+def _list_physical_devices(device_type: Any = None) -> list:
+    """The CPU only: the TensorFlow front door computes with NumPy."""
+    cpu = [_PhysicalDevice(("/physical_device:CPU:0", "CPU"))]
+    return cpu if device_type in (None, "CPU") else []
+
+
+config = Namespace(
+    "arraygrad.compat.tensorflow.config", "``tf.config``: devices (the CPU only).", None,
+    list_physical_devices=_list_physical_devices,
+    experimental=Namespace("arraygrad.compat.tensorflow.config.experimental", "", None,
+                           list_physical_devices=_list_physical_devices),
+)
+
+
+class _OneDeviceStrategy:
+    """``tf.distribute`` strategies: one process, one device; ``scope()`` changes
+    nothing."""
+
+    num_replicas_in_sync = 1
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def scope(self) -> device:
+        return device("/CPU:0")
+
+
+distribute = Namespace("arraygrad.compat.tensorflow.distribute", "``tf.distribute``", None,
+                       MirroredStrategy=_OneDeviceStrategy,
+                       OneDeviceStrategy=_OneDeviceStrategy)
+
+
+# ---------------------------------------------------------------------------- tf.keras, tf.data
+
+from . import data as data  # noqa: E402  (they use the names above)
+from . import image as image  # noqa: E402
+from . import keras as keras  # noqa: E402
+
+losses = keras.losses
+initializers = keras.initializers
+optimizers = keras.optimizers
+
+
+def random_normal_initializer(mean: Any = 0.0, stddev: Any = 0.05, seed: Any = None) -> Any:
+    return initializers.RandomNormal(mean=mean, stddev=stddev, seed=seed)
+
+
+def random_uniform_initializer(minval: Any = -0.05, maxval: Any = 0.05,
+                               seed: Any = None) -> Any:
+    return initializers.RandomUniform(minval=minval, maxval=maxval, seed=seed)
+
+
+def truncated_normal_initializer(mean: Any = 0.0, stddev: Any = 0.05,
+                                 seed: Any = None) -> Any:
+    return initializers.TruncatedNormal(mean=mean, stddev=stddev, seed=seed)
+
+
+def zeros_initializer() -> Any:
+    return initializers.Zeros()
+
+
+def ones_initializer() -> Any:
+    return initializers.Ones()
+
+
+def constant_initializer(value: Any = 0) -> Any:
+    return initializers.Constant(value)
+
+
+glorot_uniform_initializer = initializers.GlorotUniform
 
 _set_style("tensorflow")
