@@ -1,0 +1,108 @@
+"""``gluon.Trainer``: applies an optimizer to a set of Parameters, as Gluon's.
+
+``Trainer(net.collect_params(), 'sgd', {'learning_rate': lr, 'wd': wd, 'momentum': m})``;
+``step(batch_size)`` updates every parameter with its gradient times ``rescale_grad /
+batch_size`` (clipped to ``clip_gradient`` if given), so summed per-example losses train
+as their mean. The update is ``arraygrad.optim.SGD``'s with each parameter's
+``learning_rate * lr_mult`` and ``wd * wd_mult`` (MXNet's SGD and PyTorch's are the same
+equations at a constant learning rate). The gradients themselves are left untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as _onp
+
+from ....core.tensor import Tensor
+from ....optim import SGD
+from .parameter import Parameter, ParameterDict
+
+__all__ = ["Trainer"]
+
+_SGD_KEYS = {"learning_rate", "wd", "momentum", "rescale_grad", "clip_gradient",
+             "lazy_update", "multi_precision"}
+
+
+class Trainer:
+    """``Trainer(params, optimizer='sgd', optimizer_params=None)``."""
+
+    def __init__(self, params: Any, optimizer: Any, optimizer_params: dict | None = None,
+                 kvstore: Any = "device", compression_params: Any = None,
+                 update_on_kvstore: Any = None) -> None:
+        if isinstance(params, (dict, ParameterDict)):
+            params = list(params.values())
+        if not isinstance(params, (list, tuple)):
+            raise ValueError("First argument must be a list or dict of Parameters, got "
+                             f"{type(params).__name__}.")
+        self._params: list[Parameter] = []
+        for p in params:
+            if not isinstance(p, Parameter):
+                raise ValueError("First argument must be a list or dict of Parameters, got "
+                                 f"list of {type(p).__name__}.")
+            if all(p is not q for q in self._params):
+                self._params.append(p)
+        if not isinstance(optimizer, str) or optimizer.lower() != "sgd":
+            raise NotImplementedError(
+                f"gluon.Trainer: optimizer {optimizer!r} is not supported by arraygrad's MXNet "
+                "front door; 'sgd' (with momentum, wd, clip_gradient, rescale_grad) is")
+        opts = dict(optimizer_params or {})
+        unknown = set(opts) - _SGD_KEYS
+        if unknown:
+            raise ValueError(f"gluon.Trainer('sgd'): unsupported optimizer_params "
+                             f"{sorted(unknown)}; supported: {sorted(_SGD_KEYS)}")
+        self._lr = float(opts.get("learning_rate", 0.01))
+        self._wd = float(opts.get("wd", 0.0))
+        self._momentum = float(opts.get("momentum", 0.0))
+        self._scale = float(opts.get("rescale_grad", 1.0))
+        clip = opts.get("clip_gradient")
+        self._clip = None if clip is None or clip < 0 else float(clip)
+        self._optimizer: SGD | None = None
+        self._tensors: list[Tensor] = []
+
+    @property
+    def learning_rate(self) -> float:
+        return self._lr
+
+    def set_learning_rate(self, lr: float) -> None:
+        self._lr = float(lr)
+
+    @property
+    def optimizer(self) -> SGD | None:
+        """The ``arraygrad.optim.SGD`` doing the updates (made at the first step)."""
+        return self._optimizer
+
+    def step(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
+        """One update, the gradients scaled by ``rescale_grad / batch_size``."""
+        self.allreduce_grads()
+        self.update(batch_size, ignore_stale_grad)
+
+    def allreduce_grads(self) -> None:
+        """One device, one copy of each gradient: nothing to reduce."""
+
+    def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
+        trained = [p for p in self._params if p.grad_req != "null"]
+        tensors = [p.data() for p in trained]
+        if self._optimizer is None or len(tensors) != len(self._tensors) or any(
+                a is not b for a, b in zip(tensors, self._tensors)):
+            # first step, or parameters re-initialised (new arrays): a fresh optimizer
+            self._optimizer = SGD([{"params": [t]} for t in tensors], lr=self._lr,
+                                  momentum=self._momentum)
+            self._tensors = tensors
+        for p, group in zip(trained, self._optimizer.param_groups):
+            group["lr"] = self._lr * p.lr_mult
+            group["weight_decay"] = self._wd * p.wd_mult
+        rescale = self._scale / batch_size
+        kept = []
+        for t in tensors:  # the optimizer sees the rescaled gradients; .grad is restored
+            g = t.grad
+            kept.append(g)
+            scaled = g._data * _onp.asarray(rescale, dtype=g.dtype)
+            if self._clip is not None:
+                _onp.clip(scaled, -self._clip, self._clip, out=scaled)
+            t.grad = Tensor._make(scaled)
+        try:
+            self._optimizer.step()
+        finally:
+            for t, g in zip(tensors, kept):
+                t.grad = g
