@@ -121,7 +121,7 @@ def test_trainer_step_divides_by_batch_size_with_wd_and_momentum_as_torch():
     opt = torch.optim.SGD([{"params": weights, "weight_decay": wd},
                            {"params": biases, "weight_decay": 0.0}], lr=lr, momentum=momentum)
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
-    for step in range(4):
+    for _ in range(4):
         X = rng.standard_normal((8, 4))
         y = rng.integers(0, 3, 8)
         with autograd.record():
