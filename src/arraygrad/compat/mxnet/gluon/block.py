@@ -291,6 +291,15 @@ class _F:
         raise AttributeError(f"F has no {name!r} (neither mxnet.np nor mxnet.npx has it)")
 
 
+_F_INSTANCE: list = []
+
+
+def _the_f() -> _F:
+    if not _F_INSTANCE:
+        _F_INSTANCE.append(_F())
+    return _F_INSTANCE[0]
+
+
 class HybridBlock(Block):
     """A Block whose computation is ``hybrid_forward(F, x, *args, **params)``, with this
     block's parameters passed by attribute name. Layers whose parameter shapes come from
@@ -332,7 +341,7 @@ class HybridBlock(Block):
             for p in self._reg_params.values():
                 p._finish_deferred_init()
             params = self._params_data()
-        return self.hybrid_forward(_F(), x, *args, **params)
+        return self.hybrid_forward(_the_f(), x, *args, **params)
 
     def hybrid_forward(self, F: Any, x: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no hybrid_forward(F, x, ...)")

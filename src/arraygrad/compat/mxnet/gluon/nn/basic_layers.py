@@ -32,6 +32,12 @@ class _Stack:
         for block in blocks:
             self.register_child(block)  # type: ignore[attr-defined]
 
+    def forward(self, x: Any, *args: Any) -> Any:
+        for block in self._children.values():
+            x = block(x, *args)
+            args = ()
+        return x
+
     def __repr__(self) -> str:
         modstr = "\n".join(f"  ({key}): {_indent(repr(block), 2)}"
                            for key, block in self._children.items())
@@ -53,12 +59,6 @@ class _Stack:
 class Sequential(_Stack, Block):
     """Blocks applied in order: ``net = nn.Sequential(); net.add(nn.Dense(10))``."""
 
-    def forward(self, x: Any, *args: Any) -> Any:
-        for block in self._children.values():
-            x = block(x, *args)
-            args = ()
-        return x
-
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
         if self._children and all(isinstance(c, HybridBlock) for c in self._children.values()):
             warnings.warn(f"All children of this Sequential layer '{self.prefix}' are "
@@ -69,12 +69,6 @@ class Sequential(_Stack, Block):
 
 class HybridSequential(_Stack, HybridBlock):
     """Sequential for HybridBlocks (``hybridize()``: see HybridBlock)."""
-
-    def forward(self, x: Any, *args: Any) -> Any:
-        for block in self._children.values():
-            x = block(x, *args)
-            args = ()
-        return x
 
 
 class Dense(HybridBlock):
