@@ -56,3 +56,12 @@ def test_read_write(tmp_path):
     assert sorted(ns["mydict2"]) == ["x", "y"]
     assert bool(ns["Y_clone"].all()) and ns["Y"].shape == (2, 10)
     assert (tmp_path / "mlp.params").exists()
+
+
+def test_use_gpu(tmp_path):
+    ns, _ = run_chapter("use_gpu", tmp_path)
+    device = ns["try_gpu"]()  # on a machine without a GPU: npx.cpu()
+    assert ns["X"].ctx == device and ns["net"][0].weight.data().ctx == device
+    numpy.testing.assert_array_equal(ns["Z"].asnumpy(), numpy.ones((2, 3)))
+    assert ns["Z"].as_in_ctx(ns["try_gpu"](1)) is ns["Z"]
+    assert ns["net"](ns["X"]).shape == (2, 1)

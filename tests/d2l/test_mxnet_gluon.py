@@ -384,3 +384,15 @@ def test_transforms_to_tensor_and_resize():
     numpy.testing.assert_allclose(big, want, rtol=1e-12, atol=1e-10)
     r = gluon.data.vision.transforms.Resize(64)(np.array(img, dtype="uint8"))
     assert r.shape == (64, 64, 1) and r.dtype == numpy.uint8
+
+
+def test_contexts_and_copyto():
+    x = np.ones((2, 3), ctx=npx.cpu())
+    assert x.ctx == npx.cpu() == x.context
+    y = np.zeros((2, 3))
+    assert x.copyto(y) is y and float(y.sum()) == 6.0
+    z = x.copyto(npx.cpu())
+    assert z is not x and bool((z == x).all())
+    p = gluon.Parameter("w", shape=(2,))
+    with pytest.raises(NotImplementedError, match="one copy per context"):
+        p.initialize(ctx=[npx.cpu(), npx.cpu(1)])

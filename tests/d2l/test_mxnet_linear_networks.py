@@ -52,3 +52,12 @@ def test_image_classification_dataset(tmp_path):
     assert y.shape == (32,) and y.dtype == numpy.int32
     assert 0.0 <= float(X.min()) and float(X.max()) <= 1.0
     assert "(32, 1, 64, 64) float32 (32,) int32" in out
+
+
+def test_linear_regression(tmp_path):
+    ns, _ = run_chapter("linear_regression", tmp_path)
+    assert bool((ns["c"] == ns["d"]).all()) and float(ns["d"][0]) == 2.0  # loop vs vector
+    x = ns["x"].asnumpy()
+    density = ns["normal"](ns["x"], 0, 1).asnumpy()
+    assert abs(density.sum() * 0.01 - 1.0) < 1e-3  # integrates to one
+    assert x.dtype == numpy.float32

@@ -55,3 +55,11 @@ def test_weight_decay(tmp_path):
     "over three seeds. The front door is not the cause; the data set is."))
 def test_dropout(tmp_path):
     run_chapter("dropout", tmp_path, n_train=6000)
+
+
+def test_numerical_stability_and_init(tmp_path):
+    ns, out = run_chapter("numerical_stability_and_init", tmp_path)
+    x, y = ns["x"], ns["y"]
+    numpy.testing.assert_allclose(x.grad.asnumpy(), (y * (1 - y)).asnumpy(), rtol=1e-5)
+    assert "after multiplying 100 matrices" in out
+    assert float(numpy.abs(ns["M"].asnumpy()).max()) > 1e10  # the products explode

@@ -282,6 +282,17 @@ class Tensor:
 
     as_in_ctx = as_in_context
 
+    def copyto(self, other: Any) -> Tensor:
+        """MXNet's ``x.copyto(ctx)``: a copy on that device; ``x.copyto(y)``: the values
+        written into ``y`` (outside any graph), which is returned."""
+        if isinstance(other, Tensor):
+            from .._backend import to_device
+
+            other._data[...] = to_device(self._data, other.device)
+            other._version += 1
+            return other
+        return self.to(other, copy=True)
+
     def to(self, *args: Any, device: Any = None, dtype: Any = None, copy: bool = False) -> Tensor:
         """This tensor on ``device`` and/or as ``dtype`` (PyTorch's ``Tensor.to``):
         ``x.to('cuda')``, ``x.to('cpu', 'float32')``, ``x.to(dtype='float32')``.

@@ -1,6 +1,6 @@
 # The mxnet code cells of d2l.ai (classic edition) chapter_multilayer-perceptrons/mlp-concise.md, in order,
 # verbatim but for the import lines (mxnet -> arraygrad.compat.mxnet, d2l -> d2l_mxnet)
-# and the IPython magic `%matplotlib inline` (dropped).
+# and the IPython magics (`%matplotlib inline`, `!nvidia-smi`: dropped).
 # ruff: noqa
 
 # ---- cell 0

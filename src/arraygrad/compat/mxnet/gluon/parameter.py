@@ -134,7 +134,7 @@ class Parameter:
     def _finish_deferred_init(self) -> None:
         if not self._deferred_init:
             return
-        init, _ctx, default_init, data = self._deferred_init
+        init, ctx, default_init, data = self._deferred_init
         self._deferred_init = ()
         if not _known(self._shape):
             raise RuntimeError(f"Cannot initialize Parameter '{self.name}' because it has "
@@ -145,11 +145,22 @@ class Parameter:
                 data = _mxnp.zeros(self._shape, dtype=self._dtype)
                 initializer.create(default_init)(
                     initializer.InitDesc(self.name, {"__init__": init}), data)
-            self._init_impl(data)
+            self._init_impl(data, ctx)
 
-    def _init_impl(self, data: Any) -> None:
+    def _init_impl(self, data: Any, ctx: Any = None) -> None:
+        """The array: a copy of ``data`` in this parameter's dtype, on ``ctx`` (one device:
+        a list of contexts must hold one), with its gradient buffer."""
+        if isinstance(ctx, (list, tuple)):
+            if len(ctx) > 1:
+                raise NotImplementedError(
+                    f"Parameter '{self.name}': one copy per context ({len(ctx)} contexts) "
+                    "is not supported; arraygrad keeps one array per parameter")
+            ctx = ctx[0] if ctx else None
+        if ctx is None and self._data is not None:
+            ctx = self._data.device
         arr = data._data if isinstance(data, Tensor) else _onp.asarray(data)
-        self._data = _mxnp._mx(Tensor._make(arr.astype(_onp.dtype(self._dtype), copy=True)))
+        arr = arr.astype(_onp.dtype(self._dtype), copy=True)
+        self._data = _mxnp._mx(Tensor._make(arr), ctx)
         if self._grad_req != "null":
             self._data.attach_grad(self._grad_req)
 
@@ -176,7 +187,8 @@ class Parameter:
                     f"incompatible expected {_onp.dtype(self._dtype)} vs saved {arr.dtype}. "
                     "Set cast_dtype=True to cast the dtype of saved params.")
         if self._data is None:
-            self._init_impl(arr)
+            self._init_impl(arr, ctx if ctx is not None else (
+                self._deferred_init[1] if self._deferred_init else None))
         else:
             self.set_data(arr)
         self._deferred_init = ()
@@ -224,12 +236,11 @@ class Parameter:
         return [self._data.device]
 
     def reset_ctx(self, ctx: Any) -> None:
-        """Arrays live where arraygrad puts them; a ``cpu()`` context changes nothing."""
+        """Move the array (a new one, with a new gradient buffer) to ``ctx``."""
         if self._data is not None and ctx is not None:
-            ctx = ctx[0] if isinstance(ctx, (list, tuple)) else ctx
-            moved = self._data.to(ctx)
-            if moved is not self._data:
-                self._init_impl(moved)
+            self._init_impl(self._data, ctx)
+        elif self._deferred_init:
+            self._deferred_init = (self._deferred_init[0], ctx) + self._deferred_init[2:]
 
     def set_data(self, data: Any) -> None:
         """Set the value (in place: the array keeps its identity)."""
