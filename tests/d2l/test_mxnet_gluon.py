@@ -396,3 +396,19 @@ def test_contexts_and_copyto():
     p = gluon.Parameter("w", shape=(2,))
     with pytest.raises(NotImplementedError, match="one copy per context"):
         p.initialize(ctx=[npx.cpu(), npx.cpu(1)])
+
+
+def test_the_import_lines_of_d2l_mxnet_py_work():
+    # d2l/mxnet.py (the whole helper module) begins with these lines and subclasses these
+    # classes at import time; absent modules import, and say so when used
+    from arraygrad.compat.mxnet import autograd, context, gluon, image, init, np, npx  # noqa: F401
+    from arraygrad.compat.mxnet.gluon import nn, rnn
+    from arraygrad.compat.mxnet.gluon.data.vision import transforms  # noqa: F401
+
+    for base in (nn.Block, gluon.loss.SoftmaxCELoss, gluon.loss.Loss, gluon.data.Dataset):
+        type("Sub", (base,), {})
+    with pytest.raises(AttributeError, match="does not provide"):
+        rnn.LSTM  # noqa: B018
+    with pytest.raises(AttributeError, match="does not provide"):
+        image.imread  # noqa: B018
+    assert context.cpu() == npx.cpu() and context.num_gpus() == npx.num_gpus()

@@ -34,23 +34,14 @@ Submodules import as in MXNet: ``from arraygrad.compat.mxnet.gluon import nn``,
 
 from __future__ import annotations
 
-from . import (
-           autograd,
-           gluon,  # noqa: E402  (gluon imports the modules above)
-           initializer,
-           name,
-           np,
-           npx,
-)
+# gluon last: it builds on the modules before it
+from . import autograd, context, image, initializer, name, np, npx, random  # isort: skip
+from . import gluon  # isort: skip
 from . import initializer as init
-from .npx import cpu, current_device, gpu, num_gpus
+from .context import Context, cpu, current_context, gpu, num_gpus
 
-current_context = current_device
-
-__all__ = ["autograd", "np", "npx", "nd", "gluon", "init", "initializer", "name", "cpu",
-           "gpu", "num_gpus", "current_context", "context"]
+__all__ = ["autograd", "np", "npx", "nd", "gluon", "init", "initializer", "name", "random",
+           "context", "image", "Context", "cpu", "gpu", "num_gpus", "current_context"]
 
 # ``from mxnet import nd`` (the legacy namespace) is the same arrays here.
 nd = np
-# ``mxnet.context``: the device helpers
-context = npx

@@ -7,10 +7,10 @@ maths is ``arraygrad.nn.functional``'s and the Trainer's updates ``arraygrad.opt
 
 from __future__ import annotations
 
-from . import data, loss, nn, utils
+from . import data, loss, nn, rnn, utils
 from .block import Block, HybridBlock
 from .parameter import Constant, DeferredInitializationError, Parameter, ParameterDict
 from .trainer import Trainer
 
 __all__ = ["Block", "HybridBlock", "Parameter", "Constant", "ParameterDict",
-           "DeferredInitializationError", "Trainer", "nn", "loss", "data", "utils"]
+           "DeferredInitializationError", "Trainer", "nn", "loss", "data", "rnn", "utils"]
