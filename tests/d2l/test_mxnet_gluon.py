@@ -412,3 +412,22 @@ def test_the_import_lines_of_d2l_mxnet_py_work():
     with pytest.raises(AttributeError, match="does not provide"):
         image.imread  # noqa: B018
     assert context.cpu() == npx.cpu() and context.num_gpus() == npx.num_gpus()
+
+
+def test_trainer_stale_gradients_raise_or_are_skipped():
+    a, b = nn.Dense(1, in_units=2), nn.Dense(1, in_units=2)
+    a.initialize(init.One())
+    b.initialize(init.One())
+    params = a.collect_params()
+    params.update(b.collect_params())
+    trainer = gluon.Trainer(params, "sgd", {"learning_rate": 1.0})
+    with autograd.record():
+        l = a(np.ones((1, 2))).sum()  # b takes no part
+    l.backward()
+    with pytest.raises(UserWarning, match="has not been updated by backward"):
+        trainer.step(1)
+    assert float(a.weight.data()[0, 0]) == 1.0  # nothing was updated
+    trainer.step(1, ignore_stale_grad=True)
+    assert float(a.weight.data()[0, 0]) == 0.0 and float(b.weight.data()[0, 0]) == 1.0
+    with pytest.raises(UserWarning):
+        trainer.step(1)  # a's gradient is stale now too

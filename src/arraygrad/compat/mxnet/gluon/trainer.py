@@ -6,6 +6,10 @@ batch_size`` (clipped to ``clip_gradient`` if given), so summed per-example loss
 as their mean. The update is ``arraygrad.optim.SGD``'s with each parameter's
 ``learning_rate * lr_mult`` and ``wd * wd_mult`` (MXNet's SGD and PyTorch's are the same
 equations at a constant learning rate). The gradients themselves are left untouched.
+
+As MXNet, a step raises ``UserWarning`` for a parameter whose gradient no ``backward()``
+has written since the last step (a stale gradient), unless ``ignore_stale_grad=True``,
+which leaves such parameters as they are.
 """
 
 from __future__ import annotations
@@ -59,6 +63,7 @@ class Trainer:
         self._clip = None if clip is None or clip < 0 else float(clip)
         self._optimizer: SGD | None = None
         self._tensors: list[Tensor] = []
+        self._seen: dict[int, tuple] = {}  # id(tensor) -> (its grad, the grad's version)
 
     @property
     def learning_rate(self) -> float:
@@ -89,14 +94,30 @@ class Trainer:
             self._optimizer = SGD([{"params": [t]} for t in tensors], lr=self._lr,
                                   momentum=self._momentum)
             self._tensors = tensors
+            live = {id(t) for t in tensors}
+            self._seen = {k: v for k, v in self._seen.items() if k in live}
         for p, group in zip(trained, self._optimizer.param_groups):
             group["lr"] = self._lr * p.lr_mult
             group["weight_decay"] = self._wd * p.wd_mult
         rescale = self._scale / batch_size
         kept = []
-        for t in tensors:  # the optimizer sees the rescaled gradients; .grad is restored
+        for p, t in zip(trained, tensors):
             g = t.grad
             kept.append(g)
+            if self._is_stale(t, g):
+                if not ignore_stale_grad:
+                    for done, old in zip(tensors, kept[:-1]):
+                        done.grad = old
+                    raise UserWarning(
+                        f"Gradient of Parameter `{p.name}` has not been updated by backward "
+                        "since last `step`. This could mean a bug in your model that made it "
+                        "only use a subset of the Parameters (Blocks) for this iteration. If "
+                        "you are intentionally only using a subset, call step with "
+                        "ignore_stale_grad=True to suppress this warning and skip updating "
+                        "of Parameters with stale gradient")
+                t.grad = None  # the optimizer skips it
+                continue
+            # the optimizer sees the rescaled gradient; .grad is restored afterwards
             scaled = g._data * _onp.asarray(rescale, dtype=g.dtype)
             if self._clip is not None:
                 _onp.clip(scaled, -self._clip, self._clip, out=scaled)
@@ -106,3 +127,10 @@ class Trainer:
         finally:
             for t, g in zip(tensors, kept):
                 t.grad = g
+                self._seen[id(t)] = (g, g._version)
+
+    def _is_stale(self, t: Tensor, g: Tensor) -> bool:
+        """No backward wrote ``t``'s gradient buffer since the last step (or since it was
+        made: a new buffer starts at version 0)."""
+        grad, version = self._seen.get(id(t), (g, 0))
+        return grad is g and g._version == version
