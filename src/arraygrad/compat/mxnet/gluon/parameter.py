@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as _onp
 
+from ...._backend import parse_device
 from ....core.mode import no_grad
 from ....core.tensor import Tensor
 from .. import initializer
@@ -231,7 +232,10 @@ class Parameter:
     def list_ctx(self) -> list:
         if self._data is None:
             if self._deferred_init:
-                return [self._deferred_init[1]]
+                ctx = self._deferred_init[1]
+                if ctx is None:
+                    return [parse_device("cpu")]
+                return list(ctx) if isinstance(ctx, (list, tuple)) else [ctx]
             raise RuntimeError(f"Parameter '{self.name}' has not been initialized")
         return [self._data.device]
 
