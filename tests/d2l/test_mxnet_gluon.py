@@ -155,10 +155,34 @@ def test_trainer_clip_gradient_and_rescale_grad():
 
 def test_trainer_rejects_what_it_does_not_support():
     p = gluon.Parameter("w", shape=(3,))
-    with pytest.raises(NotImplementedError, match="adam"):
-        gluon.Trainer([p], "adam")
+    with pytest.raises(NotImplementedError, match="rmsprop"):
+        gluon.Trainer([p], "rmsprop")
     with pytest.raises(ValueError, match="beta1"):
         gluon.Trainer([p], "sgd", {"beta1": 0.9})
+
+
+def test_trainer_adam_is_mxnets_update():
+    # MXNet's adam_update, written out: g' = clip(rescale * g + wd * w);
+    # m, v as Adam; w -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + eps)
+    rng = numpy.random.default_rng(7)
+    w0 = rng.standard_normal(4)
+    p = gluon.Parameter("w", shape=(4,), dtype="float64")
+    p.initialize(init.Constant(np.array(w0, dtype="float64")))
+    lr, b1, b2, eps, wd, clip = 0.1, 0.8, 0.9, 1e-3, 0.05, 0.6
+    trainer = gluon.Trainer([p], "adam", {"learning_rate": lr, "beta1": b1, "beta2": b2,
+                                          "epsilon": eps, "wd": wd, "clip_gradient": clip})
+    w, m, v = w0.copy(), numpy.zeros(4), numpy.zeros(4)
+    for t in range(1, 4):
+        c = rng.standard_normal(4) * 3
+        with autograd.record():
+            l = (p.data() * np.array(c, dtype="float64")).sum()
+        l.backward()
+        trainer.step(2)
+        g = numpy.clip(c / 2 + wd * w, -clip, clip)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w = w - lr * numpy.sqrt(1 - b2**t) / (1 - b1**t) * m / (numpy.sqrt(v) + eps)
+        numpy.testing.assert_allclose(p.data().asnumpy(), w, rtol=1e-12, atol=1e-14)
 
 
 def test_trainer_follows_reinitialised_parameters():

@@ -2,34 +2,43 @@
 
 ``Trainer(net.collect_params(), 'sgd', {'learning_rate': lr, 'wd': wd, 'momentum': m})``;
 ``step(batch_size)`` updates every parameter with its gradient times ``rescale_grad /
-batch_size`` (clipped to ``clip_gradient`` if given), so summed per-example losses train
-as their mean. The update is ``arraygrad.optim.SGD``'s with each parameter's
-``learning_rate * lr_mult`` and ``wd * wd_mult`` (MXNet's SGD and PyTorch's are the same
-equations at a constant learning rate). The gradients themselves are left untouched.
+batch_size``, so summed per-example losses train as their mean. Each parameter's
+learning rate is ``learning_rate * lr_mult`` and its weight decay ``wd * wd_mult``. The
+updates are ``arraygrad.optim``'s, given what MXNet's update kernels compute:
 
-As MXNet, a step raises ``UserWarning`` for a parameter whose gradient no ``backward()``
-has written since the last step (a stale gradient), unless ``ignore_stale_grad=True``,
-which leaves such parameters as they are.
+- ``'sgd'``: ``w -= lr * (clip(rescale * g) + wd * w)`` (with momentum, MXNet's and
+  PyTorch's equations agree while the learning rate is constant): ``optim.SGD``.
+- ``'adam'``: ``g' = clip(rescale * g + wd * w)``, then Adam with MXNet's epsilon,
+  ``w -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + eps)``: ``optim.Adam`` with
+  ``eps / sqrt(1 - b2**t)`` at step t, which is the same update.
+
+The gradients themselves are left untouched. As MXNet, a step raises ``UserWarning`` for
+a parameter whose gradient no ``backward()`` has written since the last step (a stale
+gradient), unless ``ignore_stale_grad=True``, which leaves such parameters as they are.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as _onp
 
 from ....core.tensor import Tensor
-from ....optim import SGD
+from ....optim import SGD, Adam
 from .parameter import Parameter, ParameterDict
 
 __all__ = ["Trainer"]
 
-_SGD_KEYS = {"learning_rate", "wd", "momentum", "rescale_grad", "clip_gradient",
-             "lazy_update", "multi_precision"}
+_COMMON = {"learning_rate", "wd", "rescale_grad", "clip_gradient", "lazy_update",
+           "multi_precision"}
+_OPTIONS = {"sgd": _COMMON | {"momentum"},
+            "adam": _COMMON | {"beta1", "beta2", "epsilon"}}
+_DEFAULT_LR = {"sgd": 0.01, "adam": 0.001}
 
 
 class Trainer:
-    """``Trainer(params, optimizer='sgd', optimizer_params=None)``."""
+    """``Trainer(params, optimizer='sgd' | 'adam', optimizer_params=None)``."""
 
     def __init__(self, params: Any, optimizer: Any, optimizer_params: dict | None = None,
                  kvstore: Any = "device", compression_params: Any = None,
@@ -46,22 +55,26 @@ class Trainer:
                                  f"list of {type(p).__name__}.")
             if all(p is not q for q in self._params):
                 self._params.append(p)
-        if not isinstance(optimizer, str) or optimizer.lower() != "sgd":
+        kind = optimizer.lower() if isinstance(optimizer, str) else None
+        if kind not in _OPTIONS:
             raise NotImplementedError(
                 f"gluon.Trainer: optimizer {optimizer!r} is not supported by arraygrad's MXNet "
-                "front door; 'sgd' (with momentum, wd, clip_gradient, rescale_grad) is")
+                f"front door; supported: {sorted(_OPTIONS)} (by name)")
         opts = dict(optimizer_params or {})
-        unknown = set(opts) - _SGD_KEYS
+        unknown = set(opts) - _OPTIONS[kind]
         if unknown:
-            raise ValueError(f"gluon.Trainer('sgd'): unsupported optimizer_params "
-                             f"{sorted(unknown)}; supported: {sorted(_SGD_KEYS)}")
-        self._lr = float(opts.get("learning_rate", 0.01))
+            raise ValueError(f"gluon.Trainer({kind!r}): unsupported optimizer_params "
+                             f"{sorted(unknown)}; supported: {sorted(_OPTIONS[kind])}")
+        self._kind = kind
+        self._lr = float(opts.get("learning_rate", _DEFAULT_LR[kind]))
         self._wd = float(opts.get("wd", 0.0))
         self._momentum = float(opts.get("momentum", 0.0))
+        self._betas = (float(opts.get("beta1", 0.9)), float(opts.get("beta2", 0.999)))
+        self._eps = float(opts.get("epsilon", 1e-8))
         self._scale = float(opts.get("rescale_grad", 1.0))
         clip = opts.get("clip_gradient")
         self._clip = None if clip is None or clip < 0 else float(clip)
-        self._optimizer: SGD | None = None
+        self._optimizer: Any = None
         self._tensors: list[Tensor] = []
         self._seen: dict[int, tuple] = {}  # id(tensor) -> (its grad, the grad's version)
 
@@ -73,8 +86,8 @@ class Trainer:
         self._lr = float(lr)
 
     @property
-    def optimizer(self) -> SGD | None:
-        """The ``arraygrad.optim.SGD`` doing the updates (made at the first step)."""
+    def optimizer(self) -> Any:
+        """The ``arraygrad.optim`` optimizer doing the updates (made at the first step)."""
         return self._optimizer
 
     def step(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
@@ -85,20 +98,31 @@ class Trainer:
     def allreduce_grads(self) -> None:
         """One device, one copy of each gradient: nothing to reduce."""
 
+    def _make_optimizer(self, tensors: list[Tensor]) -> Any:
+        groups = [{"params": [t]} for t in tensors]
+        if self._kind == "adam":
+            return Adam(groups, lr=self._lr, betas=self._betas, eps=self._eps)
+        return SGD(groups, lr=self._lr, momentum=self._momentum)
+
     def update(self, batch_size: int, ignore_stale_grad: bool = False) -> None:
         trained = [p for p in self._params if p.grad_req != "null"]
         tensors = [p.data() for p in trained]
         if self._optimizer is None or len(tensors) != len(self._tensors) or any(
                 a is not b for a, b in zip(tensors, self._tensors)):
             # first step, or parameters re-initialised (new arrays): a fresh optimizer
-            self._optimizer = SGD([{"params": [t]} for t in tensors], lr=self._lr,
-                                  momentum=self._momentum)
+            self._optimizer = self._make_optimizer(tensors)
             self._tensors = tensors
             live = {id(t) for t in tensors}
             self._seen = {k: v for k, v in self._seen.items() if k in live}
-        for p, group in zip(trained, self._optimizer.param_groups):
+        adam = self._kind == "adam"
+        for p, t, group in zip(trained, tensors, self._optimizer.param_groups):
             group["lr"] = self._lr * p.lr_mult
-            group["weight_decay"] = self._wd * p.wd_mult
+            if adam:  # MXNet's epsilon: not scaled by the bias correction (see above)
+                steps = self._optimizer.state.get(t, {}).get("step", 0) + 1
+                group["eps"] = self._eps / math.sqrt(1 - self._betas[1] ** steps)
+                group["weight_decay"] = 0.0  # folded into the gradient, before clipping
+            else:
+                group["weight_decay"] = self._wd * p.wd_mult
         rescale = self._scale / batch_size
         kept = []
         for p, t in zip(trained, tensors):
@@ -119,6 +143,8 @@ class Trainer:
                 continue
             # the optimizer sees the rescaled gradient; .grad is restored afterwards
             scaled = g._data * _onp.asarray(rescale, dtype=g.dtype)
+            if adam and self._wd * p.wd_mult:
+                scaled += _onp.asarray(self._wd * p.wd_mult, dtype=g.dtype) * t._data
             if self._clip is not None:
                 _onp.clip(scaled, -self._clip, self._clip, out=scaled)
             t.grad = Tensor._make(scaled)
