@@ -241,8 +241,10 @@ def _mean(self, axis=None, dtype=None, keepdims=False, **kw):
 
 
 def _axis_kw(axis, kw):
-    # PyTorch spells it dim=, keepdim=
-    return kw.pop("dim", axis)
+    # PyTorch spells it dim=, keepdim=; MXNet, PyTorch and TensorFlow take a list of axes
+    # where NumPy wants a tuple
+    axis = kw.pop("dim", axis)
+    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _keep(keepdims, kw):

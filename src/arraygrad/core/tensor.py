@@ -44,6 +44,7 @@ class Tensor:
 
     __slots__ = ("_data", "_node", "_out", "_rg", "_version", "_meta", "__weakref__")
     __array_priority__ = 1000.0  # NumPy defers binary operators to us
+    _float_index_casts = False  # a subclass's float arrays may index as ints (MXNet's np)
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False) -> None:
         if isinstance(data, Tensor):
@@ -272,6 +273,25 @@ class Tensor:
         from .._backend import device_of
 
         return device_of(self._data)
+
+    # MXNet's names: ``x.ctx == npx.cpu()``, ``x.as_in_context(npx.gpu(0))``
+    ctx = context = device
+
+    def as_in_context(self, ctx: Any) -> Tensor:
+        return self.to(ctx)
+
+    as_in_ctx = as_in_context
+
+    def copyto(self, other: Any) -> Tensor:
+        """MXNet's ``x.copyto(ctx)``: a copy on that device; ``x.copyto(y)``: the values
+        written into ``y`` (outside any graph), which is returned."""
+        if isinstance(other, Tensor):
+            from .._backend import to_device
+
+            other._data[...] = to_device(self._data, other.device)
+            other._version += 1
+            return other
+        return self.to(other, copy=True)
 
     def to(self, *args: Any, device: Any = None, dtype: Any = None, copy: bool = False) -> Tensor:
         """This tensor on ``device`` and/or as ``dtype`` (PyTorch's ``Tensor.to``):

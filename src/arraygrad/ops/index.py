@@ -20,12 +20,21 @@ from .shape import reshape
 def raw_index(idx: Any) -> Any:
     """The index with Tensors replaced by their data (indices carry no gradient)."""
     if isinstance(idx, Tensor):
-        return idx._data
+        return _index_data(idx)
     if isinstance(idx, tuple):
-        return tuple(i._data if isinstance(i, Tensor) else i for i in idx)
+        return tuple(_index_data(i) if isinstance(i, Tensor) else i for i in idx)
     if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
-        return [i._data if isinstance(i, Tensor) else i for i in idx]
+        return [_index_data(i) if isinstance(i, Tensor) else i for i in idx]
     return idx
+
+
+def _index_data(t: Tensor) -> Any:
+    # A Tensor subclass may declare that its float arrays index as integers (MXNet's
+    # np.ndarray: np.array([0, 2]) is float32 there and indexes all the same).
+    data = t._data
+    if type(t)._float_index_casts and data.dtype.kind == "f":
+        return data.astype(np.int64)
+    return data
 
 
 def _is_advanced(idx: Any) -> bool:
