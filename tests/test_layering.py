@@ -183,3 +183,35 @@ def test_the_layer_check_can_fail(tmp_path):
     targets = _resolve("arraygrad.ops.example", False, imp)
     assert targets == ["arraygrad.numpy"]
     assert _layer(targets[0]) > _layer("arraygrad.ops.example")
+
+
+def test_core_loads_and_runs_without_anything_above_it():
+    # A fresh interpreter with the package's __init__ bypassed: core (and _backend) load
+    # alone, record and backpropagate a primitive declared on the spot.
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, types
+pkg = types.ModuleType("arraygrad"); pkg.__path__ = [{str(ROOT)!r}]
+sys.modules["arraygrad"] = pkg
+import numpy as np
+from arraygrad.core.primitive import defvjp, primitive
+from arraygrad.core.tensor import Tensor
+from arraygrad.core import engine
+
+@primitive("Square", arity=1)
+def square(x):
+    return x * x
+
+defvjp(square, lambda g, ans, x: Tensor._make(2 * g._data * x._data))
+x = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+engine.backward([square(x)])
+assert x.grad._data.tolist() == [2.0, 4.0], x.grad._data
+loaded = sorted(m for m in sys.modules if m.startswith("arraygrad."))
+assert all(m.startswith(("arraygrad.core", "arraygrad._backend")) for m in loaded), loaded
+print("ok", loaded)
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.startswith("ok")
