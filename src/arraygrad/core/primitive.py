@@ -10,12 +10,18 @@ differentiable argument, declared next to it::
     defvjp(sin, lambda g, ans, x: g * cos(x))
 
 The decorator returns the user-facing op. Called with nothing that records, it is one
-backend call and one Tensor. Called on a tensor that records, it also makes one ``Node``
-that keeps the arguments for the rule. Rules take ``(g, ans, *args, **kwargs)`` as
+backend call and one Tensor. Otherwise it goes to ``call``, the one record path: it
+stacks array-likes holding tensors (``stack_arraylike``), makes the one ``Node`` that
+keeps what the rule needs, and is where saved-tensor hooks, anomaly mode and a
+compiler's tracer attach (``mode.SWITCHES``). Rules take ``(g, ans, *args, **kwargs)`` as
 Tensors and are written with the same ops users call, so running them with recording on
 (``create_graph=True``) differentiates them again: higher order comes for free.
 
 Broadcasting is undone once, in ``unbroadcast``, for every rule's result.
+
+Also here, because every layer above needs them and they need nothing above: the one
+"does this call record?" check (``records``), ``as_tensor``, and the in-place helpers
+(``inplace_primitive``, ``become``, ``old_self``).
 """
 
 from __future__ import annotations
