@@ -284,7 +284,10 @@ def call(prim: Primitive, args: tuple, kwargs: dict, out: Tensor | None = None,
       with the Tensors as given (array-likes already stacked) and the Tensor (or tuple of
       Tensors) returned. Setting a tracer (``SWITCHES.tracer = fn; SWITCHES.update()``)
       sends every primitive call of the process here, fast cases included; an in-place
-      call (``prim.inplace``) passes ``out`` as ``result``, after it was written.
+      call (``prim.inplace``) passes ``out`` as ``result``, after it was written. A custom
+      ``Function`` call arrives as its op with ``args`` its Tensors (None elsewhere) and a
+      ``fwd`` that returns that call's outputs: its forward ran in user code, whose own
+      primitive calls the tracer saw one by one.
 
     ``out``: an in-place primitive (``inplace_primitive``) writes into ``out``'s data
     (``out`` is ``args[0]``) and bumps its version; it never records. ``level``: the
