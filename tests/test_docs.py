@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+import arraygrad._printing
+
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 
@@ -213,6 +215,9 @@ def run_file(path: Path, namespace: dict) -> list[str]:
 def test_doc_snippets_run(path, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)          # snippets that write files write them here
     monkeypatch.setenv("MPLBACKEND", "Agg")
+    # a front door imported by an earlier test sets its print style process-wide; each doc
+    # starts from arraygrad's own, as in a fresh interpreter
+    monkeypatch.setattr(arraygrad._printing, "_style", "arraygrad")
     if not python_blocks(path):
         return
     namespace = {"__name__": "__docs__"}

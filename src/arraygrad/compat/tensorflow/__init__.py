@@ -33,13 +33,12 @@ from typing import Any
 import numpy as _onp
 
 from ... import numpy as _anp
-from ..._printing import _tf_shape
 from ..._printing import set_style as _set_style
 from ...autograd.tape import GradientTape  # noqa: F401  (tf.GradientTape)
 from ...autograd.tape import Variable as _AgVariable
 from ...core.tensor import Tensor
 from ...core.tensor import tensor as _tensor
-from .._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from .._util import Namespace, cast_leaf, is_float_like
 
 float16 = _onp.float16
 float32 = _onp.float32
@@ -57,100 +56,9 @@ string = _onp.str_
 newaxis = None
 
 
-class Variable(_AgVariable):
-    """``tf.Variable``: ``arraygrad.Variable`` with TensorFlow's dtypes for Python data
-    (floats -> float32, ints -> int32) and TensorFlow's printed form."""
-
-    __slots__ = ()
-
-    def __init__(self, initial_value: Any = None, trainable: _b.bool = True,
-                 name: str | None = None, dtype: Any = None, shape: Any = None) -> None:
-        if dtype is None and initial_value is not None and not callable(initial_value):
-            dtype = _py_dtype(initial_value)
-        super().__init__(initial_value, trainable=trainable, name=name, dtype=dtype,
-                         shape=shape)
-
-    def __repr__(self) -> str:
-        name = self.name if self.name is not None else "Variable"
-        arr = self.numpy()
-        value = repr(arr.item()) if arr.ndim == 0 else repr(arr)
-        return (f"<tf.Variable '{name}:0' shape={_tf_shape(arr)} dtype={arr.dtype.name}, "
-                f"numpy={value}>")
-
-    __str__ = __repr__  # print(v) shows the variable, as in TensorFlow
-
-    def __getitem__(self, key: Any) -> Tensor:
-        """``v[1:2, :]``: the slice's value (recorded like any indexing), which can also
-        write back into the variable: ``v[1:2, :].assign(9)`` (TensorFlow's sliced
-        assignment)."""
-        out = Tensor.__getitem__(self, key)
-        return _VariableSlice._of(out, self, key)
-
-    def _assign_at(self, key: Any, value: Any, how: str | None, where: str) -> Variable:
-        """Write ``value`` (broadcast to the slice) into ``self[key]`` in place."""
-        v = value._data if isinstance(value, Tensor) else _onp.asarray(value)
-        arr = self._data
-        try:
-            target = arr[key]
-            _onp.broadcast_to(v, _onp.shape(target))
-        except (ValueError, IndexError) as exc:
-            raise ValueError(
-                f"tf.Variable[...].{where}: cannot write a value of shape {_onp.shape(v)} "
-                f"into the slice {key!r} of a variable of shape {tuple(arr.shape)}: {exc}"
-            ) from None
-        if how is None:
-            arr[key] = v
-        elif how == "add":
-            arr[key] = target + v
-        else:
-            arr[key] = target - v
-        self._version += 1
-        return self
-
-
-class _VariableSlice(Tensor):
-    """The value of ``variable[key]`` that remembers where it came from, so that
-    ``.assign`` / ``.assign_add`` / ``.assign_sub`` write into the variable (as TF's
-    sliced variables do). Otherwise an ordinary tensor (same layout as Tensor)."""
-
-    __slots__ = ()
-    _sources: dict = {}  # id(slice) -> (weakref to the slice, variable, key)
-
-    @classmethod
-    def _of(cls, out: Tensor, var: Variable, key: Any) -> Tensor:
-        import weakref
-
-        out.__class__ = cls  # no new slots: the same object, now with .assign
-        ident = id(out)
-        cls._sources[ident] = (weakref.ref(out, lambda _r, i=ident: cls._sources.pop(i, None)),
-                               var, key)
-        return out
-
-    def _source(self) -> tuple:
-        ref, var, key = self._sources[id(self)]
-        return var, key
-
-    def assign(self, value: Any, use_locking: Any = None, name: Any = None,
-               read_value: _b.bool = True) -> Variable:
-        var, key = self._source()
-        return var._assign_at(key, value, None, "assign")
-
-    def assign_add(self, delta: Any, use_locking: Any = None, name: Any = None,
-                   read_value: _b.bool = True) -> Variable:
-        var, key = self._source()
-        return var._assign_at(key, delta, "add", "assign_add")
-
-    def assign_sub(self, delta: Any, use_locking: Any = None, name: Any = None,
-                   read_value: _b.bool = True) -> Variable:
-        var, key = self._source()
-        return var._assign_at(key, delta, "sub", "assign_sub")
-
+from .variables import Variable, _py_dtype, _VariableSlice  # noqa: E402, F401
 
 # ---------------------------------------------------------------------------- creation
-
-
-def _py_dtype(value: Any) -> Any:
-    return python_data_dtype(value, _onp.float32, _onp.int32)
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: Any = None) -> Tensor:

@@ -398,6 +398,6 @@ def _zeros_input(shape: Any, dtype: Any) -> Any:
     return _tensor(np.zeros(tuple(1 if s is None else int(s) for s in shape), dtype=dtype))
 
 
-from .. import Variable as _Variable  # noqa: E402  (defined before tf.keras is imported)
+from ..variables import Variable as _Variable  # noqa: E402
 
 _CONTAINERS = (Layer, _Variable, list, tuple, dict)
