@@ -6,7 +6,6 @@ included), on the synthetic Fashion-MNIST stand-in."""
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from tf_support import chapter_fixture, values  # noqa: F401  (the `chapter` fixture)
 
 import arraygrad.compat.tensorflow as tf
@@ -54,14 +53,14 @@ def test_underfit_overfit(chapter):
     assert ns["poly_features"].dtype == np.float32 and ns["poly_features"].shape == (200, 20)
 
 
-def _list_operand_records() -> bool:
+def test_list_operand_records():
     """Does ``tensor + [recorded tensor]`` keep the gradient of the list's tensor?
     (arraygrad's core stacks such array-likes at the op entry since the kernel's commit
     a402f6e; before it, the list was read as a constant.)"""
     w = tf.Variable([1.0])
     with tf.GradientTape() as t:
         total = tf.reduce_sum(w) + [tf.reduce_sum(w * w)]
-    return float(values(t.gradient(total, w))[0]) == 3.0
+    assert float(values(t.gradient(total, w))[0]) == 3.0
 
 
 def test_weight_decay_scratch(chapter):
@@ -72,9 +71,6 @@ def test_weight_decay_scratch(chapter):
     assert norms[1] < norms[0] / 10  # the penalty lambd=3 shrinks w (scratch version)
 
 
-@pytest.mark.xfail(not _list_operand_records(), strict=True,
-                   reason="`loss(...) + net.losses` adds a list of tensors: core drops the "
-                          "list's graph (fixed by the kernel's a402f6e, merged separately)")
 def test_weight_decay_concise(chapter):
     run = chapter("weight_decay")
     norms = [float(line.rsplit(":", 1)[1]) for line in run.printed.splitlines()
@@ -96,10 +92,6 @@ def test_dropout_layer(chapter):
     assert set(np.unique(half)) <= {0.0, 2.0} and 0.4 < (half == 0).mean() < 0.6
 
 
-@pytest.mark.xfail(strict=True, reason="the chapter's lr=0.5 does not converge on the "
-                   "2000-image stand-in within the 80 steps of 10 epochs: train loss "
-                   "stays near 2 (PyTorch, fed the same weights and batches, gives the "
-                   "same losses: test_tf_torch_oracle.py)")
 def test_dropout_trains(chapter):
     chapter("dropout")
 
