@@ -13,7 +13,9 @@ from ._compose import composite, records
 from ._compose import data_of as _d
 from .elementwise import conjugate, power, real, remainder, sqrt, where
 from .index import diagonal, take
-from .linalg import _matmul, dot
+from .linalg.eigen import eigvals
+from .linalg.least_squares import lstsq
+from .linalg.products import _matmul, dot
 from .reduce import average, sum
 from .shape import atleast_1d, atleast_2d, concatenate, flip, ravel, reshape, squeeze, transpose
 
@@ -304,8 +306,6 @@ def poly(seq_of_zeros):
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """Least-squares polynomial fit, as NumPy solves it (scaled Vandermonde + lstsq);
     differentiable in ``y`` (and ``x``, ``w``) through ``linalg.lstsq``."""
-    from ..numpy import linalg
-
     if full or cov:
         raise TypeError("numpy.polyfit(..., full=True or cov=True) is not differentiable in "
                         "arraygrad (yet)")
@@ -325,7 +325,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         rhs = rhs * w if rhs.ndim == 1 else rhs * w[:, None]
     scale = sqrt(sum(lhs * lhs, axis=0))
     lhs = lhs / scale
-    c = linalg.lstsq(lhs, rhs, rcond)[0]
+    c = lstsq(lhs, rhs, rcond)[0]
     return c / scale if c.ndim == 1 else c / scale[:, None]
 
 
@@ -333,7 +333,6 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
 def roots(p):
     """The roots of a polynomial: eigenvalues of its companion matrix (differentiable
     through ``linalg.eigvals`` where the roots are simple)."""
-    from ..numpy import linalg
     from .index import setitem
 
     p = atleast_1d(_t(p))
@@ -348,7 +347,7 @@ def roots(p):
     if n > 1:
         a = Tensor(np.diag(np.ones(n - 2, dtype=np.result_type(p.dtype, float)), -1))
         a = setitem(a, 0, -p[1:] / p[0])
-        r = linalg.eigvals(a)
+        r = eigvals(a)
     else:
         r = Tensor(np.array([]))
     if trailing:
