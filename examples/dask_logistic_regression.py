@@ -64,7 +64,7 @@ def loss_and_grads(w: np.ndarray, b: np.ndarray, X: Any, y: Any) -> tuple[float,
     loss = loss_fn(wt, bt, ag.Tensor(X), ag.Tensor(y))
     loss.backward()  # builds the backward graph; nothing is computed yet
     if not isinstance(loss.array, da.Array):  # NumPy inputs: already computed
-        return float(loss.numpy()), wt.grad.numpy(), bt.grad.numpy()
+        return float(loss.detach().numpy()), wt.grad.detach().numpy(), bt.grad.detach().numpy()
     value, gw, gb = dask.compute(loss.array, wt.grad.array, bt.grad.array)
     return float(value), np.asarray(gw), np.asarray(gb)
 

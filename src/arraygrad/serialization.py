@@ -102,7 +102,7 @@ def load(path: str | os.PathLike) -> Any:
 
 def _encode(obj: Any, path: str, arrays: dict) -> Any:
     if isinstance(obj, Tensor):
-        return _store(obj.numpy(), path, arrays, tensor=True)
+        return _store(obj.numpy(force=True), path, arrays, tensor=True)
     if isinstance(obj, np.ndarray):
         return _store(obj, path, arrays, tensor=False)
     if isinstance(obj, np.generic):

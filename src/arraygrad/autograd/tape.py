@@ -481,13 +481,13 @@ class Variable(Tensor):
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"
         return (f"<ag.Variable '{name}' shape={tuple(self.shape)} dtype={self.dtype}, "
-                f"numpy={np.array_repr(np.asarray(self.numpy()))}>")
+                f"numpy={np.array_repr(np.asarray(self.numpy(force=True)))}>")
 
     def __reduce__(self):
-        return (_rebuild_variable, (np.array(self.numpy()), self.trainable, self.name))
+        return (_rebuild_variable, (np.array(self.numpy(force=True)), self.trainable, self.name))
 
     def __deepcopy__(self, memo: dict) -> Variable:
-        out = Variable(np.array(self.numpy()), trainable=self.trainable, name=self.name)
+        out = Variable(np.array(self.numpy(force=True)), trainable=self.trainable, name=self.name)
         memo[id(self)] = out
         return out
 

@@ -72,7 +72,7 @@ class Variable(_AgVariable):
 
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"
-        data = self.numpy()
+        data = self.numpy(force=True)
         value = repr(data.item()) if data.ndim == 0 else repr(data)
         return (f"<tf.Variable '{name}:0' shape={_tf_shape(data)} dtype={data.dtype.name}, "
                 f"numpy={value}>")
