@@ -54,7 +54,8 @@ def jvp_of(fn: Callable, xs: list[Tensor], vs: list[np.ndarray]) -> list[np.ndar
         return [np.zeros(o.shape, o.dtype) for o in outs]
     jv = ag.autograd.grad([s], us, allow_unused=True)
     # With the bilinear pairing, d<J^T u, v>/du is (J v) itself.
-    return [np.zeros(o.shape, o.dtype) if j is None else j.numpy(force=True) for o, j in zip(outs, jv)]
+    return [np.zeros(o.shape, o.dtype) if j is None else j.numpy(force=True) for o,
+            j in zip(outs, jv)]
 
 
 def check_forward_mode(fn: Callable, xs: list[Tensor], eps: float = 1e-6, tol: float = 1e-5,

@@ -43,7 +43,8 @@ def check(fn, *arrays, second_order=False):
     out_n, grads_n = _run(fn, arrays, np.asarray)
     out_s, grads_s = _run(fn, arrays, _strict)
     assert isinstance(out_s.array, Array), f"forward escaped to {type(out_s.array)}"
-    np.testing.assert_allclose(out_s.detach().numpy(), out_n.detach().numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(out_s.detach().numpy(), out_n.detach().numpy(), rtol=1e-12,
+                               atol=1e-14)
     for gn, gs in zip(grads_n, grads_s):
         assert (gn is None) == (gs is None)
         if gs is None:
@@ -60,7 +61,8 @@ def check(fn, *arrays, second_order=False):
 
         for a, b in zip(hess_diag_sum(np.asarray), hess_diag_sum(_strict)):
             assert isinstance(b.array, Array)
-            np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-12, atol=1e-14)
+            np.testing.assert_allclose(b.detach().numpy(), a.detach().numpy(), rtol=1e-12,
+                                       atol=1e-14)
 
 
 def _index(x, idx):

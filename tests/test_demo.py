@@ -47,7 +47,8 @@ def test_seed_004_gradients_equal_the_closed_forms():
     assert np.allclose(model.W2.grad.detach().numpy(), dJ_dW2, rtol=1e-12, atol=1e-15)
     assert np.allclose(model.W1.grad.detach().numpy(), dJ_dW1, rtol=1e-12, atol=1e-15)
     # and the forward values are the seed's
-    assert np.allclose(parts["z"].detach().numpy(), z.T) and np.allclose(parts["o"].detach().numpy(), o.T)
+    assert np.allclose(parts["z"].detach().numpy(),
+                       z.T) and np.allclose(parts["o"].detach().numpy(), o.T)
     s = lam / 2 * (np.sum(W1**2) + np.sum(W2**2))
     assert np.isclose(float(parts["s"]), s)
     assert np.isclose(float(parts["J"]), float(parts["L"]) + s)
@@ -131,6 +132,7 @@ def test_python_dash_m_entry_point(tmp_path):
 def test_seed_mlp_matches_the_explicit_forward():
     model = SeedMLP(64, 8, 10, generator=0)
     x = np.random.default_rng(0).standard_normal((5, 64))
+    w1, w2 = model.W1.detach().numpy(), model.W2.detach().numpy()
     np.testing.assert_allclose(model(x).detach().numpy(),
-                               F.relu(x @ model.W1.detach().numpy().T).detach().numpy() @ model.W2.detach().numpy().T)
+                               F.relu(x @ w1.T).detach().numpy() @ w2.T)
     assert model.hidden.bias is None and model.output.bias is None

@@ -63,7 +63,8 @@ def test_axes_and_batches(rng):
     check_op(lambda t: F.ifftn(t, axes=(1,)), [z], lambda t: np.fft.ifftn(t, axes=(1,)),
              second_order=False)
     # Integer input is promoted like NumPy does.
-    np.testing.assert_allclose(F.fft(ag.tensor(np.arange(5))).detach().numpy(), np.fft.fft(np.arange(5)))
+    np.testing.assert_allclose(F.fft(ag.tensor(np.arange(5))).detach().numpy(),
+                               np.fft.fft(np.arange(5)))
 
 
 def test_shifts_and_frequencies(rng):

@@ -94,7 +94,8 @@ def test_saved_tensors_hooks_pack_unpack_calls():
     assert not unpacked  # nothing yet
     y.backward()
     assert len(unpacked) == 3
-    close(x.grad, np.tanh(x.detach().numpy()) + x.detach().numpy() * (1 - np.tanh(x.detach().numpy()) ** 2))
+    close(x.grad,
+          np.tanh(x.detach().numpy()) + x.detach().numpy() * (1 - np.tanh(x.detach().numpy()) ** 2))
     assert _core._EXTRAS == 0  # the fast path is back
 
 

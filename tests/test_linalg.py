@@ -147,7 +147,8 @@ def test_qr_batched_and_complete(rng):
     with pytest.raises(TypeError, match="raw"):
         LA.qr(tall, mode="raw")
     h, tau = LA.qr(tall.detach(), mode="raw")
-    np.testing.assert_array_equal(h.detach().numpy(), np.linalg.qr(tall.detach().numpy(), mode="raw")[0])
+    np.testing.assert_array_equal(h.detach().numpy(),
+                                  np.linalg.qr(tall.detach().numpy(), mode="raw")[0])
 
 
 def _eigh_invariants(a):

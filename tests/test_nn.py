@@ -44,7 +44,8 @@ def test_activations_match_torch(torch, rng, name):
     ref = getattr(torch.nn.functional, name)(t) if name != "tanh" else torch.tanh(t)
     ref.backward(T(torch, g))
     np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(a.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(a.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-12,
+                               atol=1e-15)
 
 
 def test_grad_fn_names_follow_pytorch():
@@ -83,8 +84,10 @@ def test_softmax_log_softmax_match_torch(torch, rng, dim):
         t = T(torch, x, True)
         ref = getattr(torch.nn.functional, fn)(t, dim)
         ref.backward(T(torch, g))
-        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12, atol=1e-14)
-        np.testing.assert_allclose(a.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-10, atol=1e-13)
+        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12,
+                                   atol=1e-14)
+        np.testing.assert_allclose(a.grad.detach().numpy(), t.grad.detach().numpy(), rtol=1e-10,
+                                   atol=1e-13)
 
 
 def test_log_softmax_and_logsumexp_are_stable_for_huge_inputs():
@@ -160,8 +163,10 @@ def test_cross_entropy_class_indices_match_torch(torch, rng, reduction):
         ref = torch.nn.functional.cross_entropy(tx, torch.tensor(t), reduction=reduction,
                                                 **tkw)
         ref.sum().backward()
-        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12, err_msg=kw)
-        np.testing.assert_allclose(a.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10, atol=1e-14,
+        np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12,
+                                   err_msg=kw)
+        np.testing.assert_allclose(a.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10,
+                                   atol=1e-14,
                                    err_msg=str(kw))
 
 
@@ -223,8 +228,10 @@ def test_bce_with_logits_matches_torch_including_target_grad(torch, rng, reducti
                                                                    **tkw)
         ref.sum().backward()
         np.testing.assert_allclose(out.detach().numpy(), ref.detach().numpy(), rtol=1e-12)
-        np.testing.assert_allclose(a.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10, atol=1e-15)
-        np.testing.assert_allclose(b.grad.detach().numpy(), ty.grad.detach().numpy(), rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(a.grad.detach().numpy(), tx.grad.detach().numpy(), rtol=1e-10,
+                                   atol=1e-15)
+        np.testing.assert_allclose(b.grad.detach().numpy(), ty.grad.detach().numpy(), rtol=1e-10,
+                                   atol=1e-15)
 
 
 def test_bce_with_logits_extreme_logits_are_finite():
@@ -250,8 +257,10 @@ def test_bce_and_mse_match_torch(torch, rng):
         np.testing.assert_allclose(a.grad.detach().numpy(), tp.grad.detach().numpy(), rtol=1e-9)
         # at p = 0 or 1 PyTorch's target gradient is inf; ours is the derivative of the
         # clamped loss that is computed (finite); elsewhere they agree
-        np.testing.assert_allclose(b.grad.detach().numpy()[1:], ty.grad.detach().numpy()[1:], rtol=1e-12)
-        np.testing.assert_allclose(b.grad.detach().numpy()[0, 2:], ty.grad.detach().numpy()[0, 2:], rtol=1e-12)
+        np.testing.assert_allclose(b.grad.detach().numpy()[1:], ty.grad.detach().numpy()[1:],
+                                   rtol=1e-12)
+        np.testing.assert_allclose(b.grad.detach().numpy()[0, 2:],
+                                   ty.grad.detach().numpy()[0, 2:], rtol=1e-12)
         assert np.isfinite(b.grad.detach().numpy()).all()
         a, b = leaf(p), leaf(y)
         out = F.mse_loss(a, b, reduction=reduction)
@@ -291,22 +300,27 @@ def test_loss_modules_equal_functional(rng):
 def test_linear_uses_pytorch_layout_and_matches_torch(torch, rng):
     lin = nn.Linear(4, 3, generator=0)
     assert lin.weight.shape == (3, 4) and lin.bias.shape == (3,)
-    assert np.all(np.abs(lin.weight.detach().numpy()) <= 0.5) and np.all(np.abs(lin.bias.detach().numpy()) <= 0.5)
+    assert np.all(np.abs(lin.weight.detach().numpy()) <= 0.5)
+    assert np.all(np.abs(lin.bias.detach().numpy()) <= 0.5)
     x = rng.standard_normal((5, 4))
     out = lin(x)
-    np.testing.assert_allclose(out.detach().numpy(), x @ lin.weight.detach().numpy().T + lin.bias.detach().numpy())
+    np.testing.assert_allclose(out.detach().numpy(),
+                               x @ lin.weight.detach().numpy().T + lin.bias.detach().numpy())
     out.sum().backward()
     tl = torch.nn.Linear(4, 3).double()
     with torch.no_grad():
         tl.weight.copy_(T(torch, lin.weight.detach().numpy()))
         tl.bias.copy_(T(torch, lin.bias.detach().numpy()))
     tl(T(torch, x)).sum().backward()
-    np.testing.assert_allclose(lin.weight.grad.detach().numpy(), tl.weight.grad.detach().numpy(), rtol=1e-12)
-    np.testing.assert_allclose(lin.bias.grad.detach().numpy(), tl.bias.grad.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(lin.weight.grad.detach().numpy(), tl.weight.grad.detach().numpy(),
+                               rtol=1e-12)
+    np.testing.assert_allclose(lin.bias.grad.detach().numpy(), tl.bias.grad.detach().numpy(),
+                               rtol=1e-12)
     # one example (1-D) and a batch of sequences (3-D)
     np.testing.assert_allclose(lin(x[0]).detach().numpy(), out.detach().numpy()[0])
     x3 = rng.standard_normal((2, 5, 4))
-    np.testing.assert_allclose(lin(x3).detach().numpy(), x3 @ lin.weight.detach().numpy().T + lin.bias.detach().numpy())
+    np.testing.assert_allclose(lin(x3).detach().numpy(),
+                               x3 @ lin.weight.detach().numpy().T + lin.bias.detach().numpy())
     assert repr(lin) == "Linear(in_features=4, out_features=3, bias=True)"
     assert nn.Linear(4, 3, bias=False).bias is None
     # the same generator seed gives the same weights; the default dtype is float64
@@ -516,7 +530,8 @@ def test_module_works_in_the_mxnet_idiom():
         loss = (m(x) ** 2).mean()
     loss.backward()
     buf = m.weight.grad
-    np.testing.assert_allclose(buf.detach().numpy(), (2 * m(x).detach().numpy() * x.detach().numpy()).mean(0, keepdims=True))
+    expected = (2 * m(x).detach().numpy() * x.detach().numpy()).mean(0, keepdims=True)
+    np.testing.assert_allclose(buf.detach().numpy(), expected)
     m.zero_grad()  # MXNet buffers are zeroed in place, not dropped
     assert m.weight.grad is buf and not buf.detach().numpy().any()
 
@@ -531,7 +546,8 @@ def test_init_functions_are_in_place_seeded_and_unrecorded():
     out = nn.init.xavier_uniform_(w, generator=0)
     assert out is w and w.array is data and w.is_leaf and w._version > v0
     bound = np.sqrt(6 / (200 + 300))
-    assert np.abs(w.detach().numpy()).max() <= bound and np.abs(w.detach().numpy()).max() > 0.95 * bound
+    top = np.abs(w.detach().numpy()).max()
+    assert top <= bound and top > 0.95 * bound
     first = w.detach().numpy().copy()
     nn.init.xavier_uniform_(w, generator=0)
     np.testing.assert_array_equal(w.detach().numpy(), first)
@@ -548,8 +564,9 @@ def test_init_functions_are_in_place_seeded_and_unrecorded():
     np.random.seed(0)
     nn.init.uniform_(w)
     np.random.seed(0)
-    np.testing.assert_array_equal(nn.init.uniform_(nn.Parameter(np.empty((200, 300)))).detach().numpy(),
-                                  w.detach().numpy())
+    np.testing.assert_array_equal(
+        nn.init.uniform_(nn.Parameter(np.empty((200, 300)))).detach().numpy(),
+        w.detach().numpy())
     nn.init.zeros_(w)
     assert not w.detach().numpy().any()
     nn.init.ones_(w)
