@@ -314,6 +314,7 @@ if hasattr(_np, "bitwise_count"):  # NumPy >= 2
 if hasattr(_np, "trapz"):  # NumPy < 2.4 still has the old name
     trapz = trapezoid
 from . import fft, linalg, random
+from ._pyfunc import frompyfunc, vectorize
 
 ndarray = Tensor
 
