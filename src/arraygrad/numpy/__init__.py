@@ -48,6 +48,7 @@ from ..ops.creation import (
     zeros,
     zeros_like,
 )
+from ..ops._compose import constant as _constant
 from ..ops.einsum import einsum, einsum_path
 from ..ops.elementwise import (
     abs,
@@ -314,21 +315,40 @@ if hasattr(_np, "bitwise_count"):  # NumPy >= 2
 if hasattr(_np, "trapz"):  # NumPy < 2.4 still has the old name
     trapz = trapezoid
 from . import fft, linalg, random
+from ._index_tricks import c_, r_
 from ._pyfunc import frompyfunc, vectorize
 
 ndarray = Tensor
 
-# Constants and dtypes are NumPy's own.
+# Constants, dtypes and type names are NumPy's own: every scalar type NumPy exports
+# (``longdouble``, ``intc``, ``str_`` ...), its type-information helpers, its constants, and
+# the iteration/printing/error-state utilities that touch no array data. One scan of
+# NumPy's namespace, so a NumPy version adding an alias needs no change here.
+for _name in dir(_np):
+    if _name.startswith("_") or _name in globals():
+        continue
+    _value = getattr(_np, _name)
+    if (isinstance(_value, type) and issubclass(_value, (_np.generic, _np.dtype))) or \
+            isinstance(_value, (float, int, _np.generic, str)) or _value is None:
+        globals()[_name] = _value
 for _name in (
-    "pi", "e", "inf", "nan", "newaxis", "euler_gamma", "float16", "float32", "float64",
-    "complex64", "complex128", "int8", "int16", "int32", "int64", "uint8", "uint16",
-    "uint32", "uint64", "bool_", "intp", "dtype", "finfo", "iinfo", "integer", "floating",
-    "complexfloating", "number", "generic", "signedinteger", "unsignedinteger", "inexact",
-    "result_type", "promote_types", "can_cast", "issubdtype",
+    "dtype", "finfo", "iinfo", "result_type", "promote_types", "can_cast", "issubdtype",
+    "sctypeDict", "typecodes", "ScalarType", "index_exp", "s_", "mgrid", "ogrid",
+    "errstate", "geterr", "seterr", "geterrcall", "seterrcall", "getbufsize", "setbufsize",
+    "get_printoptions", "set_printoptions", "printoptions", "ndindex", "ndenumerate",
+    "broadcast", "nditer", "nested_iters", "flatiter", "ufunc", "busdaycalendar",
+    "get_include", "show_config", "show_runtime", "info", "exceptions", "AxisError",
 ):
-    globals()[_name] = getattr(_np, _name)
+    if hasattr(_np, _name):
+        globals()[_name] = getattr(_np, _name)
+if not hasattr(_np, "AxisError"):
+    AxisError = _np.exceptions.AxisError
+# Readers make arrays from bytes, text, files or iterables of numbers: constants.
+for _name in ("frombuffer", "fromfile", "fromiter", "fromregex", "fromstring", "genfromtxt",
+              "loadtxt"):
+    globals()[_name] = _constant(getattr(_np, _name), _name)
 bool = _np.bool_  # noqa: A001 - the NumPy name
-del _name
+del _name, _value
 
 
 def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0, **kwargs: Any) -> Tensor:
