@@ -13,6 +13,7 @@ import numpy as _np
 
 from ..core.tensor import Tensor
 from ..core.tensor import tensor as _tensor
+from ..ops._compose import constant as _constant
 from ..ops.assemble import (
     append,
     apply_along_axis,
@@ -48,7 +49,6 @@ from ..ops.creation import (
     zeros,
     zeros_like,
 )
-from ..ops._compose import constant as _constant
 from ..ops.einsum import einsum, einsum_path
 from ..ops.elementwise import (
     abs,
