@@ -89,3 +89,22 @@ def _require_scipy_linalg():
     if sl is None:
         raise ImportError("this function needs SciPy: pip install 'arraygrad[scipy]'")
     return sl
+
+
+def _from_triangle(G, lower: bool):
+    """The cotangent of ``A`` for a LAPACK routine that reads one triangle of ``A``
+    (``eigh``/``eigvalsh`` with ``UPLO``, ``cholesky``), given ``G``, the (Hermitian)
+    cotangent of the Hermitian matrix ``S`` it builds: ``S = tri(A) + tri(A, strict)^H``
+    with a real diagonal. Entry ``A_ij`` of the triangle read appears as ``S_ij`` and as
+    ``conj(S_ji)``, so it receives ``G_ij + conj(G_ji)``; the other triangle receives 0.
+    This is the gradient of the very function NumPy evaluates, also on non-symmetric input.
+    """
+    keep = _tril if lower else _triu
+    k = -1 if lower else 1
+    diag = _diag(G)
+    if _cx(G):
+        from ..elementwise import real
+
+        diag = real(diag)
+    return keep(G, k) + keep(_T(_cj(G)), k) + expand_dims(diag, -1) * np.eye(
+        G.shape[-1], dtype=diag.dtype)

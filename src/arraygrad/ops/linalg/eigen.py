@@ -17,11 +17,17 @@ from ...core.primitive import defvjp, primitive
 from ...core.tensor import Tensor
 from ..elementwise import real
 from ..shape import expand_dims
-from ._helpers import _H, _T, _cj, _cx, _diag, _diag_embed, _eye, _mm, _offdiag, _pt
+from ._helpers import _H, _T, _cj, _cx, _diag, _diag_embed, _eye, _from_triangle, _mm, _offdiag, _pt
 from .solve import _solve
 
 EighResult = namedtuple("EighResult", ["eigenvalues", "eigenvectors"])
 EigResult = namedtuple("EigResult", ["eigenvalues", "eigenvectors"])
+
+
+def _lower(UPLO: str) -> bool:
+    if str(UPLO).upper() not in ("L", "U"):
+        raise ValueError("UPLO argument must be 'L' or 'U'")
+    return str(UPLO).upper() == "L"
 
 
 # ---------------------------------------------------------------------------- eigen
@@ -43,7 +49,7 @@ def _eigh_grad(g, ans, a, UPLO="L"):
     K = (K - _H(K)) * 0.5
     E = expand_dims(w, -2) - expand_dims(w, -1) + _eye(w.shape[-1], w)
     X = _offdiag(K / E) + _diag_embed(gw)
-    return _pt(_mm(_mm(v, X), _H(v)), c)
+    return _from_triangle(_pt(_mm(_mm(v, X), _H(v)), c), _lower(UPLO))
 
 
 defvjp(_eigh, _eigh_grad)
@@ -51,7 +57,7 @@ defvjp(_eigh, _eigh_grad)
 
 def eigh(a: Any, UPLO: str = "L") -> EighResult:
     """``numpy.linalg.eigh``: ``(eigenvalues, eigenvectors)``. Only the ``UPLO`` triangle
-    is read; the gradient is the Hermitian one (the input is taken to be Hermitian)."""
+    is read, so only it receives a gradient (that of the function NumPy evaluates)."""
     return EighResult(*_eigh(a, UPLO=UPLO))
 
 
@@ -63,7 +69,7 @@ def _eigvalsh(a, UPLO="L"):
 def _eigvalsh_grad(g, ans, a, UPLO="L"):
     _, v = _eigh(a, UPLO=UPLO)
     # PyTorch: V diag(g) V^H; ours is its conjugate.
-    return _mm(_cj(v) * expand_dims(g, -2), _T(v))
+    return _from_triangle(_mm(_cj(v) * expand_dims(g, -2), _T(v)), _lower(UPLO))
 
 
 defvjp(_eigvalsh, _eigvalsh_grad)

@@ -27,6 +27,7 @@ from ._helpers import (
     _diag,
     _diag_embed,
     _eye,
+    _from_triangle,
     _mm,
     _offdiag,
     _pt,
@@ -51,20 +52,22 @@ def _cholesky(a, upper=False):
 def _cholesky_grad(g, ans, a, upper=False):
     # Murray (2016), arXiv:1602.07527: L' = L phi(L^-1 S' L^-H), phi = tril with the
     # diagonal halved. Its transpose: S = L^-T phi(L^T g) conj(L)^-1, then symmetrised
-    # (the input is Hermitian; the gradient is taken in that space, as in PyTorch).
+    # (the Hermitian-space gradient, as in PyTorch), then carried to the one triangle of
+    # ``a`` that LAPACK reads (the lower, or the upper with ``upper=True``).
     L, gL = (_H(ans), _H(g)) if upper else (ans, g)
     n = L.shape[-1]
     phi = np.tril(np.ones((n, n))) - 0.5 * np.eye(n)
     Y = _trisolve(L, _mm(_T(L), gL) * phi, lower=True, trans=1)
     S = _T(_trisolve(L, _T(Y), lower=True, trans=2))
-    return (S + _H(S)) * 0.5
+    return _from_triangle((S + _H(S)) * 0.5, lower=not upper)
 
 
 defvjp(_cholesky, _cholesky_grad, save=False, save_ans=True)
 
 
 def cholesky(a: Any, upper: bool = False) -> Tensor:
-    """``numpy.linalg.cholesky``. The gradient treats ``a`` as Hermitian (symmetric)."""
+    """``numpy.linalg.cholesky``. Only the triangle read (lower, or upper with
+    ``upper=True``) receives a gradient: that of the function NumPy evaluates."""
     if upper:
         if not _NUMPY2:
             return _H(_cholesky(a))
@@ -192,9 +195,32 @@ defvjp(_svdvals, _svdvals_grad)
 def svd(a: Any, full_matrices: bool = True, compute_uv: bool = True,
         hermitian: bool = False) -> Any:
     """``numpy.linalg.svd``: ``(U, S, Vh)``, or ``S`` with ``compute_uv=False``."""
+    if hermitian:
+        return _svd_hermitian(a, compute_uv)
     if not compute_uv:
         return _svdvals(a, hermitian=hermitian)
     return SVDResult(*_svd(a, full_matrices=full_matrices, hermitian=hermitian))
+
+
+def _svd_hermitian(a: Any, compute_uv: bool) -> Any:
+    """NumPy's ``hermitian=True`` path, step by step: ``eigh`` (which reads the lower
+    triangle only), absolute values sorted descending, signs moved into ``Vh``. Composed,
+    so the gradient is that of what NumPy computes, also on non-Hermitian input."""
+    from ..elementwise import absolute, sign
+    from ..index import take_along_axis
+    from .eigen import eigh, eigvalsh
+
+    if not compute_uv:
+        s = absolute(eigvalsh(a))
+        order = np.argsort(-_raw(s), axis=-1, kind="stable")
+        return take_along_axis(s, order, axis=-1)
+    w, u = eigh(a)
+    sgn, s = sign(w), absolute(w)
+    order = np.argsort(_raw(s), axis=-1)[..., ::-1]
+    sgn = take_along_axis(sgn, order, axis=-1)
+    s = take_along_axis(s, order, axis=-1)
+    u = take_along_axis(u, order[..., None, :], axis=-1)
+    return SVDResult(u, s, _H(u * expand_dims(sgn, -2)))
 
 
 def svdvals(x: Any) -> Tensor:

@@ -37,9 +37,29 @@ defvjp(_pinv, lambda g, ans, a, **kw: _pinv_cotangent(g, ans, a), save_ans=True)
 
 def pinv(a: Any, rcond: Any = None, hermitian: bool = False, **kwargs: Any) -> Tensor:
     """``numpy.linalg.pinv``; the gradient is that of a constant-rank pseudo-inverse."""
+    if hermitian and _requires_grad(a):
+        return _pinv_hermitian(a, rcond, **kwargs)
     if rcond is not None:
         kwargs["rcond"] = rcond
     return _pinv(a, hermitian=hermitian, **kwargs)
+
+
+def _pinv_hermitian(a: Any, rcond: Any, rtol: Any = None) -> Tensor:
+    """NumPy's pinv with ``hermitian=True`` composed from the Hermitian SVD (which reads
+    one triangle), so the gradient is that of what NumPy computes."""
+    from ..elementwise import conjugate as _conj
+    from ..elementwise import where
+    from .factorizations import svd
+
+    if rcond is None:
+        rcond = 1e-15 if rtol is None else rtol
+    a = _conj(a) if _cx(a) else a
+    u, s, vt = svd(a, full_matrices=False, hermitian=True)
+    cutoff = np.asarray(rcond)[..., None] * np.amax(_raw(s), axis=-1, keepdims=True)
+    large = _raw(s) > cutoff
+    inv_s = where(large, 1 / where(large, s, 1), 0)
+    res = _mm(_T(vt), expand_dims(inv_s, -1) * _T(u))
+    return _conj(res) if _cx(res) else res
 
 
 @primitive("LinalgLstsq", arity=2)
