@@ -60,10 +60,17 @@ def convolve(a, v, mode="full"):
 def correlate(a, v, mode="valid"):
     """``c[k] = sum_n a[n + k] conj(v[n])``: a convolution with ``v`` reversed and
     conjugated."""
-    v = _t(v)
+    a, v = ravel(_t(a)), ravel(_t(v))
     if v.dtype.kind == "c":
         v = conjugate(v)
-    return convolve(a, flip(ravel(v), 0), mode)
+    if mode != "same" or a.shape[0] >= v.shape[0]:
+        return convolve(a, flip(v, 0), mode)
+    # NumPy centres the 'same' window on the correlation of the longer with the shorter
+    # sequence, then reverses it: for an even-length shorter ``a`` that window starts one
+    # later than convolution's (the full correlation is the same either way).
+    n = a.shape[0]
+    start = n - 1 - (n - 1) // 2
+    return convolve(a, flip(v, 0), "full")[start:start + v.shape[0]]
 
 
 # ---------------------------------------------------------------------------- interpolation
