@@ -7,6 +7,7 @@ clear error, never a silently missing gradient.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -54,13 +55,35 @@ def register(numpy_fn: Any, ours: Any) -> None:
     (_UFUNCS if isinstance(numpy_fn, np.ufunc) else _FUNCTIONS)[numpy_fn] = ours
 
 
+def _home(name: str) -> str:
+    """The public module a ufunc of this name comes from: a SciPy ufunc says so."""
+    base = name.split(".")[0]
+    special = sys.modules.get("scipy.special")
+    if special is not None and isinstance(getattr(special, base, None), np.ufunc) and \
+            not hasattr(np, base):
+        return "scipy.special"
+    return "numpy"
+
+
 def _unsupported(name: str, args: Any) -> TypeError:
     shapes = [f"{tuple(a.shape)} {a.dtype}" for a in _flat_tensors(args)]
+    home = _home(name)
     return TypeError(
-        f"numpy.{name} is not differentiable in arraygrad (yet), and it was called on "
-        f"tensors that require grad ({', '.join(shapes)}). Use an arraygrad.numpy function, "
-        "or .detach() the inputs if no gradient should flow through it."
+        f"{home}.{name} is not differentiable in arraygrad (yet), and it was called on "
+        f"tensors that require grad ({', '.join(shapes)}). Use an arraygrad.{home} "
+        "function, or .detach() the inputs if no gradient should flow through it."
     )
+
+
+def _scipy_twins_registered(ufunc: Any) -> bool:
+    """A SciPy ufunc met before ``arraygrad.scipy`` was imported: import it (it registers
+    its twins) and say whether this ufunc has one now."""
+    if _home(ufunc.__name__) != "scipy.special" or "arraygrad.scipy.special" in sys.modules:
+        return False
+    import importlib
+
+    importlib.import_module("arraygrad.scipy.special")
+    return ufunc in _UFUNCS
 
 
 def _flat_tensors(obj: Any) -> list:
@@ -91,6 +114,8 @@ def dispatch_ufunc(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dic
         return _with_out(ufunc, method, inputs, out, kwargs)
     if method == "__call__":
         ours = _UFUNCS.get(ufunc)
+        if ours is None and _scipy_twins_registered(ufunc):
+            ours = _UFUNCS[ufunc]
         if ours is not None:
             return ours(*inputs, **kwargs)
     elif method in ("reduce", "accumulate"):

@@ -142,7 +142,15 @@ def multigammaln(a: Any, d: int) -> Tensor:
     a = as_tensor(a)
     res = (d * (d - 1) * 0.25) * math.log(math.pi)
     terms = shp.stack([gammaln(a - (j - 1.0) / 2) for j in range(1, d + 1)])
-    return res + red.sum(terms, axis=0)
+    return _as_scipy_dtype(res + red.sum(terms, axis=0), "multigammaln", a, d)
+
+
+def _as_scipy_dtype(out: Tensor, name: str, *args: Any) -> Tensor:
+    """A composed function's result in the dtype SciPy's own gives for these argument
+    dtypes (asked of SciPy on one-element samples): float32 in can mean float64 out."""
+    sample = [np.ones(1, dtype=a.dtype) + 2 if isinstance(a, Tensor) else a for a in args]
+    want = np.asarray(getattr(_scipy_special(), name)(*sample)).dtype
+    return out if out.dtype == want else ew.astype(out, want)
 
 
 # ---------------------------------------------------------------------------- x log y
