@@ -142,14 +142,17 @@ def multigammaln(a: Any, d: int) -> Tensor:
     a = as_tensor(a)
     res = (d * (d - 1) * 0.25) * math.log(math.pi)
     terms = shp.stack([gammaln(a - (j - 1.0) / 2) for j in range(1, d + 1)])
-    return _as_scipy_dtype(res + red.sum(terms, axis=0), "multigammaln", a, d)
+    # As SciPy: the terms in the input's dtype, their sum then added in SciPy's result
+    # dtype (float64 for float32 input, since ``res`` is a NumPy float64 there).
+    return res + _as_scipy_dtype(red.sum(terms, axis=0), "multigammaln", a, d)
 
 
-def _as_scipy_dtype(out: Tensor, name: str, *args: Any) -> Tensor:
-    """A composed function's result in the dtype SciPy's own gives for these argument
-    dtypes (asked of SciPy on one-element samples): float32 in can mean float64 out."""
-    sample = [np.ones(1, dtype=a.dtype) + 2 if isinstance(a, Tensor) else a for a in args]
-    want = np.asarray(getattr(_scipy_special(), name)(*sample)).dtype
+def _as_scipy_dtype(out: Tensor, name: str, a: Tensor, *rest: Any) -> Tensor:
+    """``out`` in the dtype SciPy's own ``name`` returns for an ``a`` of this dtype (asked
+    of SciPy on a one-element sample inside the domain): float32 in can mean float64 out."""
+    shift = float(rest[0]) if name == "multigammaln" else 0.0
+    sample = np.ones(1, dtype=a.dtype) + np.asarray(shift, dtype=a.dtype)
+    want = np.asarray(getattr(_scipy_special(), name)(sample, *rest)).dtype
     return out if out.dtype == want else ew.astype(out, want)
 
 
