@@ -7,6 +7,7 @@ here too.
 
 from __future__ import annotations
 
+import builtins as _builtins
 from typing import Any
 
 import numpy as _np
@@ -349,6 +350,43 @@ for _name in ("frombuffer", "fromfile", "fromiter", "fromregex", "fromstring", "
     globals()[_name] = _constant(getattr(_np, _name), _name)
 bool = _np.bool_  # noqa: A001 - the NumPy name
 del _name, _value
+
+
+def _no_value_escape(fn: Any, name: str) -> Any:
+    """``fn`` (a function run on raw arrays, without gradient) refusing to hand back the
+    *float values* of a tensor that requires grad outside the graph (unique values, set
+    members, bin edges from the data's range): that would be a silent zero gradient.
+    Integer and boolean inputs and results pass as before."""
+    from ..ops._compose import records
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        out = fn(*args, **kwargs)
+        if (records(args) or records(kwargs)) and _has_float_tensor(out):
+            raise RuntimeError(
+                f"numpy.{name} returns values of a tensor that requires grad as constants "
+                "(it is not differentiable in arraygrad): the result would silently get no "
+                "gradient. Call it on tensor.detach(), or keep the graph by indexing: "
+                "unique(x.detach(), return_index=True) gives i, and x.ravel()[i] records."
+            )
+        return out
+
+    guarded.__name__ = guarded.__qualname__ = name
+    guarded.__doc__ = fn.__doc__
+    return guarded
+
+
+def _has_float_tensor(out: Any) -> bool:
+    if isinstance(out, Tensor):
+        return out.dtype.kind in "fc" and out.size > 0 and out.grad_fn is None
+    return isinstance(out, (tuple, list)) and _builtins.any(_has_float_tensor(o) for o in out)
+
+
+for _name in ("unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
+              "intersect1d", "union1d", "setdiff1d", "setxor1d", "histogram",
+              "histogram_bin_edges", "histogram2d", "histogramdd", "ix_"):
+    if _name in globals():
+        globals()[_name] = _no_value_escape(globals()[_name], _name)
+del _name
 
 
 def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0, **kwargs: Any) -> Tensor:

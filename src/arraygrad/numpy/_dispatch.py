@@ -31,8 +31,8 @@ def _build() -> None:
             continue
         ours = getattr(anp, name)
         theirs = getattr(np, name, None)
-        if theirs is None or not callable(ours):
-            continue
+        if theirs is None or not callable(ours) or ours is theirs:
+            continue  # (NumPy's own object re-exported: mapping it to itself would recurse)
         if isinstance(theirs, np.ufunc):
             _UFUNCS[theirs] = ours
         elif callable(theirs):
