@@ -289,12 +289,20 @@ def _probe_tensor():
                      requires_grad=True)
 
 
+def _refused(t) -> bool:
+    """A result kept in the graph whose backward raises (ops/refused.py)."""
+    fn = getattr(t, "grad_fn", None)
+    return fn is not None and fn.name() == "NotDifferentiableBackward0"
+
+
 def _outcome(out) -> str:
     import arraygrad as ag
 
     if isinstance(out, type):
         return "no gradient by nature"
     if isinstance(out, ag.Tensor):
+        if _refused(out):
+            return "raises"  # at backward, naming the function (as torch.unique)
         if out.grad_fn is not None:
             return "records"
         if not isinstance(getattr(out.array, "dtype", None), np.dtype):
@@ -306,10 +314,17 @@ def _outcome(out) -> str:
         return "ESCAPE"
     if isinstance(out, (tuple, list)):
         kinds = {_outcome(o) for o in out}
-        for k in ("ESCAPE", "records"):
+        for k in ("ESCAPE", "raises", "records"):
             if k in kinds:
                 return k
     return "no gradient by nature"
+
+
+def _detail(out) -> str:
+    seq = out if isinstance(out, (tuple, list)) else [out]
+    if any(_refused(o) for o in seq):
+        return "in the graph; backward raises NotImplementedError naming it (torch.unique)"
+    return ""
 
 
 def _refusal(exc: BaseException) -> bool:
@@ -371,7 +386,7 @@ def probe(name: str) -> tuple[str, str]:
                 continue
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
-            return _outcome(out), ""
+            return _outcome(out), _detail(out)
     finally:
         signal.signal(signal.SIGALRM, previous)
     return "not probed", last

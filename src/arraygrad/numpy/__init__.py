@@ -7,7 +7,6 @@ here too.
 
 from __future__ import annotations
 
-import builtins as _builtins
 from typing import Any
 
 import numpy as _np
@@ -353,32 +352,49 @@ del _name, _value
 
 
 def _no_value_escape(fn: Any, name: str) -> Any:
-    """``fn`` (a function run on raw arrays, without gradient) refusing to hand back the
-    *float values* of a tensor that requires grad outside the graph (unique values, set
-    members, bin edges from the data's range): that would be a silent zero gradient.
-    Integer and boolean inputs and results pass as before."""
+    """``fn`` (run on raw arrays, without a derivative) whose *float* results are values of
+    a recorded input (unique values, set members, bin edges from the data's range): they
+    stay joined to the input's graph, and a backward through them raises naming ``name``
+    (PyTorch's ``torch.unique``), so the gradient is never a silent zero. Integer and
+    boolean results (counts, indices) are constants as before."""
     from ..ops._compose import records
+    from ..ops.refused import refuse_backward
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         out = fn(*args, **kwargs)
-        if (records(args) or records(kwargs)) and _has_float_tensor(out):
-            raise RuntimeError(
-                f"numpy.{name} returns values of a tensor that requires grad as constants "
-                "(it is not differentiable in arraygrad): the result would silently get no "
-                "gradient. Call it on tensor.detach(), or keep the graph by indexing: "
-                "unique(x.detach(), return_index=True) gives i, and x.ravel()[i] records."
-            )
-        return out
+        sources = [t for t in _tensors_in((args, kwargs)) if records(t)]
+        if not sources:
+            return out
+        return _join(out, sources[0], name)
 
     guarded.__name__ = guarded.__qualname__ = name
     guarded.__doc__ = fn.__doc__
     return guarded
 
 
-def _has_float_tensor(out: Any) -> bool:
+def _tensors_in(obj: Any) -> list:
+    if isinstance(obj, Tensor):
+        return [obj]
+    if isinstance(obj, (list, tuple)):
+        return [t for o in obj for t in _tensors_in(o)]
+    if isinstance(obj, dict):
+        return _tensors_in(list(obj.values()))
+    return []
+
+
+def _join(out: Any, source: Tensor, name: str) -> Any:
+    from ..ops.refused import refuse_backward
+
     if isinstance(out, Tensor):
-        return out.dtype.kind in "fc" and out.size > 0 and out.grad_fn is None
-    return isinstance(out, (tuple, list)) and _builtins.any(_has_float_tensor(o) for o in out)
+        if out.dtype.kind in "fc" and out.grad_fn is None:
+            return refuse_backward(out, source, name)
+        return out
+    if isinstance(out, tuple):
+        items = [_join(o, source, name) for o in out]
+        return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
+    if isinstance(out, list):
+        return [_join(o, source, name) for o in out]
+    return out
 
 
 for _name in ("unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",

@@ -68,6 +68,11 @@ def _home(name: str) -> str:
 def _unsupported(name: str, args: Any) -> TypeError:
     shapes = [f"{tuple(a.shape)} {a.dtype}" for a in _flat_tensors(args)]
     home = _home(name)
+    if name.endswith("(vectorized)"):  # a numpy.frompyfunc ufunc: arraygrad's records
+        return TypeError(
+            f"numpy.frompyfunc's {name} cannot record on tensors that require grad "
+            f"({', '.join(shapes)}); build it with arraygrad.numpy.frompyfunc (or "
+            "arraygrad.numpy.vectorize), which runs the function on tensor elements.")
     return TypeError(
         f"{home}.{name} is not differentiable in arraygrad (yet), and it was called on "
         f"tensors that require grad ({', '.join(shapes)}). Use an arraygrad.{home} "
