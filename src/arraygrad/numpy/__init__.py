@@ -358,11 +358,11 @@ def _no_value_escape(fn: Any, name: str) -> Any:
     (PyTorch's ``torch.unique``), so the gradient is never a silent zero. Integer and
     boolean results (counts, indices) are constants as before."""
     from ..ops._compose import records
-    from ..ops.refused import refuse_backward
+    from ._dispatch import _flat_tensors
 
     def guarded(*args: Any, **kwargs: Any) -> Any:
         out = fn(*args, **kwargs)
-        sources = [t for t in _tensors_in((args, kwargs)) if records(t)]
+        sources = [t for t in _flat_tensors((args, kwargs)) if records(t)]
         if not sources:
             return out
         return _join(out, sources[0], name)
@@ -370,16 +370,6 @@ def _no_value_escape(fn: Any, name: str) -> Any:
     guarded.__name__ = guarded.__qualname__ = name
     guarded.__doc__ = fn.__doc__
     return guarded
-
-
-def _tensors_in(obj: Any) -> list:
-    if isinstance(obj, Tensor):
-        return [obj]
-    if isinstance(obj, (list, tuple)):
-        return [t for o in obj for t in _tensors_in(o)]
-    if isinstance(obj, dict):
-        return _tensors_in(list(obj.values()))
-    return []
 
 
 def _join(out: Any, source: Tensor, name: str) -> Any:
