@@ -466,6 +466,10 @@ class Variable(Tensor):
             data -= v
         self._version += 1
 
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """TensorFlow's ``Variable.numpy()``: the value, allowed inside a tape too."""
+        return super().numpy(force=True)
+
     def read_value(self) -> Tensor:
         """The current value as a new tensor (recorded while a tape watches the variable)."""
         from ..ops.elementwise import positive
