@@ -481,7 +481,7 @@ def fromfunction(function: Any, shape: Any, *, dtype: Any = float, like: Any = N
     """``function`` called on index grids (as NumPy): tensors it closes over keep their
     graph."""
     out = function(*_np.indices(shape, dtype=dtype), **kwargs)
-    return out if isinstance(out, Tensor) else _tensor(_np.asarray(out))
+    return out if isinstance(out, Tensor) else asarray(out)
 
 
 def iscomplexobj(x: Any) -> Any:

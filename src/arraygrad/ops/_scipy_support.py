@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
+from ._compose import as_tensor as _as_tensor
+from .elementwise import astype
 from .linalg._helpers import _requires_grad
 
 
@@ -22,12 +24,12 @@ def require(module: str = "scipy") -> Any:
 
 
 def as_tensor(x: Any) -> Tensor:
+    """``x`` as a Tensor (a list holding recorded tensors is stacked, keeping the graph);
+    integer and boolean data become float64, as SciPy computes them."""
     if isinstance(x, Tensor):
         return x
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "fc":
-        arr = arr.astype(np.float64)
-    return Tensor(arr)
+    t = _as_tensor(x)
+    return t if t.dtype.kind in "fc" else astype(t, np.float64)
 
 
 def no_grad_for(fn: str, **args: Any) -> None:

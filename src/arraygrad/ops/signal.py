@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
 from . import elementwise as ew
+from ._compose import as_tensor as _as_tensor
 from ._scipy_support import require
 from .index import scatter_add
 
@@ -53,24 +52,25 @@ def _convolve_grad(which: int):
 defvjp(_convolve, _convolve_grad(0), _convolve_grad(1))
 
 
-def _check(in1: Any, in2: Any, mode: str) -> None:
+def _check(in1: Any, in2: Any, mode: str) -> tuple[Tensor, Tensor]:
+    """Both inputs as tensors (array-likes holding tensors keep their graph), checked."""
     if mode not in ("full", "same", "valid"):
         raise ValueError("acceptable mode flags are 'valid', 'same', or 'full'")
-    if np.ndim(getattr(in1, "_data", in1)) != np.ndim(getattr(in2, "_data", in2)):
+    in1, in2 = _as_tensor(in1), _as_tensor(in2)
+    if in1.ndim != in2.ndim:
         raise ValueError("in1 and in2 should have the same dimensionality")
+    return in1, in2
 
 
 def convolve(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
     """``scipy.signal.convolve``, differentiable in both inputs."""
-    _check(in1, in2, mode)
+    in1, in2 = _check(in1, in2, mode)
     return _convolve(in1, in2, mode=mode, method=method)
 
 
 def correlate(in1: Any, in2: Any, mode: str = "full", method: str = "auto") -> Tensor:
     """``scipy.signal.correlate``: convolution with ``in2`` flipped and conjugated."""
-    _check(in1, in2, mode)
-    if not isinstance(in2, Tensor):
-        in2 = Tensor(np.asarray(in2))
+    in1, in2 = _check(in1, in2, mode)
     flipped = _flip(in2)
     if flipped.dtype.kind == "c":
         flipped = ew.conjugate(flipped)
