@@ -89,7 +89,7 @@ def loss_and_grads(w: np.ndarray, b: np.ndarray, X: Any, y: Any,
     loss = loss_fn(wt, bt, ag.Tensor(X), ag.Tensor(y))
     loss.backward()  # builds the backward graph; nothing is computed yet
     if not isinstance(loss.array, da.Array):  # NumPy inputs: already computed
-        return float(loss.numpy()), wt.grad.numpy(), bt.grad.numpy()
+        return float(loss.detach().numpy()), wt.grad.numpy(), bt.grad.numpy()
     value, gw, gb = compute(loss.array, wt.grad.array, bt.grad.array, progress=progress)
     return float(value), np.asarray(gw), np.asarray(gb)
 

@@ -29,10 +29,10 @@ def main() -> None:
     x.requires_grad_()
     y = anp.sin(x)
     y.backward()  # non-scalar y: the gradient of y.sum(), i.e. dy_i/dx_i for each point
-    dydx = x.grad.numpy()
+    dydx = x.grad.detach().numpy()
     # the functional form gives the same: ag.grad of the sum
-    assert np.allclose(dydx, ag.grad(lambda t: anp.sin(t).sum())(x.detach()).numpy())
-    err = np.max(np.abs(dydx - np.cos(x.numpy())))
+    assert np.allclose(dydx, ag.grad(lambda t: anp.sin(t).sum())(x.detach()).detach().numpy())
+    err = np.max(np.abs(dydx - np.cos(x.detach().numpy())))
     print(f"max |autograd derivative - cos(x)| = {err:.2e} over {args.points} points")
 
     try:
@@ -45,8 +45,8 @@ def main() -> None:
               "    python -m pip install matplotlib")
         return
     fig, ax = plt.subplots(figsize=(7, 3.5))
-    ax.plot(x.numpy(), y.numpy(), label="f(x) = sin(x)")
-    ax.plot(x.numpy(), dydx, "--", label="df/dx by autograd")
+    ax.plot(x.detach().numpy(), y.detach().numpy(), label="f(x) = sin(x)")
+    ax.plot(x.detach().numpy(), dydx, "--", label="df/dx by autograd")
     ax.set_xlabel("x")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)

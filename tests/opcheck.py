@@ -40,7 +40,7 @@ def jvp_of(fn: Callable, xs: list[Tensor], vs: list[np.ndarray]) -> list[np.ndar
     differentiating a VJP with respect to its cotangent (reverse over reverse)."""
     if hasattr(ag, "jvp"):
         _, tangent = ag.jvp(fn, tuple(x.detach() for x in xs), tuple(ag.tensor(v) for v in vs))
-        return [t.numpy() for t in _outs(tangent)]
+        return [t.numpy(force=True) for t in _outs(tangent)]
     leaves = [x.detach().requires_grad_(True) for x in xs]
     outs = _outs(fn(*leaves))
     us = [ag.tensor(np.zeros(o.shape, o.dtype), requires_grad=True) for o in outs]
@@ -54,7 +54,8 @@ def jvp_of(fn: Callable, xs: list[Tensor], vs: list[np.ndarray]) -> list[np.ndar
         return [np.zeros(o.shape, o.dtype) for o in outs]
     jv = ag.autograd.grad([s], us, allow_unused=True)
     # With the bilinear pairing, d<J^T u, v>/du is (J v) itself.
-    return [np.zeros(o.shape, o.dtype) if j is None else j.numpy() for o, j in zip(outs, jv)]
+    return [np.zeros(o.shape, o.dtype) if j is None else j.numpy(force=True) for o,
+            j in zip(outs, jv)]
 
 
 def check_forward_mode(fn: Callable, xs: list[Tensor], eps: float = 1e-6, tol: float = 1e-5,
@@ -67,12 +68,12 @@ def check_forward_mode(fn: Callable, xs: list[Tensor], eps: float = 1e-6, tol: f
             v = v + 1j * rng.standard_normal(x.shape)
         vs.append(v.astype(x.dtype))
     jv = jvp_of(fn, xs, vs)
-    plus = _outs(fn(*[ag.tensor(x.numpy() + eps * v) for x, v in zip(xs, vs)]))
-    minus = _outs(fn(*[ag.tensor(x.numpy() - eps * v) for x, v in zip(xs, vs)]))
+    plus = _outs(fn(*[ag.tensor(x.numpy(force=True) + eps * v) for x, v in zip(xs, vs)]))
+    minus = _outs(fn(*[ag.tensor(x.numpy(force=True) - eps * v) for x, v in zip(xs, vs)]))
     for j, p, m in zip(jv, plus, minus):
         if p.dtype.kind not in "fc":
             continue
-        fd = (p.numpy() - m.numpy()) / (2 * eps)
+        fd = (p.numpy(force=True) - m.numpy(force=True)) / (2 * eps)
         np.testing.assert_allclose(j, fd, rtol=tol * 100, atol=tol, err_msg="JVP vs finite diff")
     # <u, J v> == <J^T u, v>
     leaves = [x.detach().requires_grad_(True) for x in xs]
@@ -84,7 +85,7 @@ def check_forward_mode(fn: Callable, xs: list[Tensor], eps: float = 1e-6, tol: f
     grads = ag.autograd.grad([o for o, _ in pairs], leaves, [ag.tensor(u) for u in us],
                              allow_unused=True)
     lhs = sum(_real_dot(u, j) for u, (_, j) in zip(us, pairs))
-    rhs = sum(_real_dot(g.numpy(), v) for g, v in zip(grads, vs) if g is not None)
+    rhs = sum(_real_dot(g.numpy(force=True), v) for g, v in zip(grads, vs) if g is not None)
     np.testing.assert_allclose(lhs, rhs, rtol=1e-7, atol=1e-9, err_msg="<u, Jv> != <J^T u, v>")
 
 
@@ -102,7 +103,7 @@ def check_op(
     xs = _tensors(inputs)
     out = fn(*xs)
     if numpy_fn is not None:
-        expected = numpy_fn(*[x.numpy() for x in xs])
+        expected = numpy_fn(*[x.numpy(force=True) for x in xs])
         for o, e in zip(_outs(out), expected if isinstance(out, (tuple, list)) else [expected]):
             np.testing.assert_allclose(np.asarray(o), np.asarray(e), rtol=1e-12, atol=1e-12,
                                        err_msg="forward value differs from NumPy")

@@ -26,12 +26,12 @@ def test_seed_004_gradients_equal_the_closed_forms():
     """dJ/dW2 = dL/do h^T + lambda W2 and dJ/dW1 = dL/dz x^T + lambda W1, with
     dL/dz = W2^T dL/do * relu'(z) (seed 004), for one minibatch, in float64."""
     X, y = ag.data.load_digits("train")
-    x, labels = X.numpy()[:32], y.numpy()[:32]
+    x, labels = X.detach().numpy()[:32], y.detach().numpy()[:32]
     lam = 0.01
     model = SeedMLP(64, 20, 10, generator=np.random.default_rng(3))
     parts = model.objective(x, labels, lam)
     parts["J"].backward()
-    W1, W2 = model.W1.numpy(), model.W2.numpy()
+    W1, W2 = model.W1.detach().numpy(), model.W2.detach().numpy()
     # the seed's forward pass, one example per column
     xs = x.T                                  # (d, n)
     z = W1 @ xs                               # (h, n)
@@ -44,10 +44,11 @@ def test_seed_004_gradients_equal_the_closed_forms():
     dL_dz = dL_dh * (z > 0)
     dJ_dW1 = dL_dz @ xs.T + lam * W1
     assert model.W1.grad.dtype == np.float64
-    assert np.allclose(model.W2.grad.numpy(), dJ_dW2, rtol=1e-12, atol=1e-15)
-    assert np.allclose(model.W1.grad.numpy(), dJ_dW1, rtol=1e-12, atol=1e-15)
+    assert np.allclose(model.W2.grad.detach().numpy(), dJ_dW2, rtol=1e-12, atol=1e-15)
+    assert np.allclose(model.W1.grad.detach().numpy(), dJ_dW1, rtol=1e-12, atol=1e-15)
     # and the forward values are the seed's
-    assert np.allclose(parts["z"].numpy(), z.T) and np.allclose(parts["o"].numpy(), o.T)
+    assert np.allclose(parts["z"].detach().numpy(),
+                       z.T) and np.allclose(parts["o"].detach().numpy(), o.T)
     s = lam / 2 * (np.sum(W1**2) + np.sum(W2**2))
     assert np.isclose(float(parts["s"]), s)
     assert np.isclose(float(parts["J"]), float(parts["L"]) + s)
@@ -204,6 +205,7 @@ def test_python_dash_m_entry_point(tmp_path):
 def test_seed_mlp_matches_the_explicit_forward():
     model = SeedMLP(64, 8, 10, generator=0)
     x = np.random.default_rng(0).standard_normal((5, 64))
-    np.testing.assert_allclose(model(x).numpy(),
-                               F.relu(x @ model.W1.numpy().T).numpy() @ model.W2.numpy().T)
+    w1, w2 = model.W1.detach().numpy(), model.W2.detach().numpy()
+    np.testing.assert_allclose(model(x).detach().numpy(),
+                               F.relu(x @ w1.T).detach().numpy() @ w2.T)
     assert model.hidden.bias is None and model.output.bias is None

@@ -18,13 +18,13 @@ def test_attach_grad_writes_into_the_same_buffer():
     x.attach_grad()
     buf = x.grad
     data = buf.array
-    np.testing.assert_array_equal(buf.numpy(), [0, 0, 0, 0])
+    np.testing.assert_array_equal(buf.detach().numpy(), [0, 0, 0, 0])
     for _ in range(3):
         with autograd.record():
             y = 2 * anp.dot(x, x)
         y.backward()
         assert x.grad is buf and x.grad.array is data  # no new memory per derivative
-        np.testing.assert_array_equal(x.grad.numpy(), [0, 4, 8, 12])  # overwritten
+        np.testing.assert_array_equal(x.grad.detach().numpy(), [0, 4, 8, 12])  # overwritten
 
 
 def test_grad_req_add_accumulates():
@@ -34,7 +34,7 @@ def test_grad_req_add_accumulates():
         with autograd.record():
             y = (x * x).sum()
         y.backward()
-        np.testing.assert_array_equal(x.grad.numpy(), k * 2 * np.arange(3.0))
+        np.testing.assert_array_equal(x.grad.detach().numpy(), k * 2 * np.arange(3.0))
 
 
 def test_grad_req_null_means_no_gradient():
@@ -47,7 +47,7 @@ def test_grad_req_null_means_no_gradient():
         y = (x * w).sum()
     y.backward()
     assert x.grad is None
-    np.testing.assert_array_equal(w.grad.numpy(), np.arange(3.0))
+    np.testing.assert_array_equal(w.grad.detach().numpy(), np.arange(3.0))
 
 
 def test_mxnet_tensors_record_only_inside_record():
@@ -66,12 +66,12 @@ def test_requires_grad_accumulates_and_zero():
     x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     assert x.grad is None
     (x * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [2, 4, 6])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2, 4, 6])
     (x * x).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [4, 8, 12])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [4, 8, 12])
     x.grad.zero_()
     (x * 3).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [3, 3, 3])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [3, 3, 3])
 
 
 def test_integer_tensors_cannot_require_grad():
@@ -91,8 +91,8 @@ def test_attach_grad_on_intermediate_detaches_it():
         y.attach_grad()
         z = 3 * y
     z.backward()
-    np.testing.assert_array_equal(y.grad.numpy(), [3, 3, 3, 3])
-    np.testing.assert_array_equal(x.grad.numpy(), [0, 0, 0, 0])
+    np.testing.assert_array_equal(y.grad.detach().numpy(), [3, 3, 3, 3])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [0, 0, 0, 0])
 
 
 def test_seed_attach_grad_on_intermediate_values():
@@ -106,9 +106,9 @@ def test_seed_attach_grad_on_intermediate_values():
         u.attach_grad()  # implicitly u = u.detach()
         z = 5 * u - x
     z.backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [-1, -1, -1, -1])
-    np.testing.assert_array_equal(u.grad.numpy(), [5, 5, 5, 5])
-    np.testing.assert_array_equal(y.grad.numpy(), [0, 0, 0, 0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [-1, -1, -1, -1])
+    np.testing.assert_array_equal(u.grad.detach().numpy(), [5, 5, 5, 5])
+    np.testing.assert_array_equal(y.grad.detach().numpy(), [0, 0, 0, 0])
 
 
 def test_detach_blocks_gradient():
@@ -119,7 +119,7 @@ def test_detach_blocks_gradient():
         u = y.detach()
         z = u * x
     z.backward()
-    np.testing.assert_array_equal(x.grad.numpy(), u.numpy())
+    np.testing.assert_array_equal(x.grad.detach().numpy(), u.detach().numpy())
     assert u.grad_fn is None and not u.requires_grad
 
 
@@ -205,7 +205,7 @@ def test_grad_fn_names_and_next_functions():
 def test_non_scalar_backward_is_sum():
     x = ag.tensor(np.arange(4.0), requires_grad=True)
     (x * x).backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [0, 2, 4, 6])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [0, 2, 4, 6])
 
 
 def test_vector_jacobian_product_seed_003():
@@ -213,13 +213,13 @@ def test_vector_jacobian_product_seed_003():
     out = (inp + 1) ** 2
     out.backward(anp.ones_like(out), retain_graph=True)
     expected = np.full((5, 5), 2.0) + 2 * np.eye(5)
-    np.testing.assert_array_equal(inp.grad.numpy(), expected)
+    np.testing.assert_array_equal(inp.grad.detach().numpy(), expected)
     out.backward(anp.ones_like(out))
-    np.testing.assert_array_equal(inp.grad.numpy(), 2 * expected)
+    np.testing.assert_array_equal(inp.grad.detach().numpy(), 2 * expected)
     inp.grad.zero_()
     out = (inp + 1) ** 2
     out.backward(anp.ones_like(out))
-    np.testing.assert_array_equal(inp.grad.numpy(), expected)
+    np.testing.assert_array_equal(inp.grad.detach().numpy(), expected)
 
 
 def test_gradient_of_wrong_shape_is_a_clear_error():
@@ -294,10 +294,10 @@ def test_backward_create_graph_then_grad_of_grad():
     y.backward(create_graph=True)
     gx = x.grad
     assert gx.requires_grad
-    x_val = x.numpy()
-    np.testing.assert_allclose(gx.numpy(), np.cos(x_val) * x_val + np.sin(x_val))
+    x_val = x.detach().numpy()
+    np.testing.assert_allclose(gx.detach().numpy(), np.cos(x_val) * x_val + np.sin(x_val))
     (h,) = autograd.grad(gx.sum(), x)
-    np.testing.assert_allclose(h.numpy(), -np.sin(x_val) * x_val + 2 * np.cos(x_val))
+    np.testing.assert_allclose(h.detach().numpy(), -np.sin(x_val) * x_val + 2 * np.cos(x_val))
 
 
 def test_autograd_grad_does_not_touch_grad_and_prunes():
@@ -306,11 +306,11 @@ def test_autograd_grad_does_not_touch_grad_and_prunes():
     h = x * w
     y = (h * h).sum()
     (gh,) = autograd.grad(y, h, retain_graph=True)
-    np.testing.assert_array_equal(gh.numpy(), 2 * h.numpy())
+    np.testing.assert_array_equal(gh.detach().numpy(), 2 * h.detach().numpy())
     assert x.grad is None and w.grad is None
     gx, gw = autograd.grad(y, [x, w])
-    np.testing.assert_array_equal(gx.numpy(), 2 * 4 * np.ones(3))
-    np.testing.assert_array_equal(gw.numpy(), 2 * 2 * np.ones(3))
+    np.testing.assert_array_equal(gx.detach().numpy(), 2 * 4 * np.ones(3))
+    np.testing.assert_array_equal(gw.detach().numpy(), 2 * 2 * np.ones(3))
 
 
 def test_autograd_grad_unused_input():
@@ -337,21 +337,21 @@ def test_tensor_hook_can_replace_gradient():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     h = x * 3
     seen = []
-    h.register_hook(lambda g: seen.append(g.numpy().copy()))
+    h.register_hook(lambda g: seen.append(g.detach().numpy().copy()))
     h.register_hook(lambda g: g * 10)
     h.sum().backward()
     np.testing.assert_array_equal(seen[0], [1, 1])
-    np.testing.assert_array_equal(x.grad.numpy(), [30, 30])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [30, 30])
 
 
 def test_leaf_hook_and_removal():
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     handle = x.register_hook(lambda g: g * 0)
     (x * 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [0, 0])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [0, 0])
     handle.remove()
     (x * 2).sum().backward()
-    np.testing.assert_array_equal(x.grad.numpy(), [2, 2])
+    np.testing.assert_array_equal(x.grad.detach().numpy(), [2, 2])
 
 
 def test_retain_grad():
@@ -360,7 +360,7 @@ def test_retain_grad():
     h.retain_grad()
     (h * 3).sum().backward()
     assert h.retains_grad
-    np.testing.assert_array_equal(h.grad.numpy(), [3, 3])
+    np.testing.assert_array_equal(h.grad.detach().numpy(), [3, 3])
     assert (x * 2).grad is None
 
 
@@ -396,5 +396,5 @@ def test_broadcast_gradient_is_summed():
     a = ag.tensor(np.ones((3, 1)), requires_grad=True)
     b = ag.tensor(np.arange(4.0), requires_grad=True)
     (a * b).sum().backward()
-    np.testing.assert_array_equal(a.grad.numpy(), np.full((3, 1), 6.0))
-    np.testing.assert_array_equal(b.grad.numpy(), np.full(4, 3.0))
+    np.testing.assert_array_equal(a.grad.detach().numpy(), np.full((3, 1), 6.0))
+    np.testing.assert_array_equal(b.grad.detach().numpy(), np.full(4, 3.0))

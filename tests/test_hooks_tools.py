@@ -27,8 +27,8 @@ def test_node_post_hook_sees_and_replaces_grad_inputs():
     seen = {}
 
     def post(grad_inputs, grad_outputs):
-        seen["in"] = [g.numpy().copy() for g in grad_inputs]
-        seen["out"] = [g.numpy().copy() for g in grad_outputs]
+        seen["in"] = [g.detach().numpy().copy() for g in grad_inputs]
+        seen["out"] = [g.detach().numpy().copy() for g in grad_outputs]
         return tuple(g * 2 for g in grad_inputs)
 
     handle = y.grad_fn.register_hook(post)
@@ -59,7 +59,7 @@ def test_hooks_on_leaf_accumulator():
     calls = []
     acc = (x * 2).grad_fn.next_functions[0][0]
     assert acc.name() == "AccumulateGrad" and acc.variable is x
-    acc.register_hook(lambda gi, go: calls.append(go[0].numpy().copy()))
+    acc.register_hook(lambda gi, go: calls.append(go[0].detach().numpy().copy()))
     (x * 2).sum().backward()
     close(calls[0], [2.0, 2.0])
 
@@ -94,17 +94,18 @@ def test_saved_tensors_hooks_pack_unpack_calls():
     assert not unpacked  # nothing yet
     y.backward()
     assert len(unpacked) == 3
-    close(x.grad, np.tanh(x.numpy()) + x.numpy() * (1 - np.tanh(x.numpy()) ** 2))
+    xv = x.detach().numpy()
+    close(x.grad, np.tanh(xv) + xv * (1 - np.tanh(xv) ** 2))
     assert not SWITCHES.extras and SWITCHES.on_record is None  # the fast path is back
 
 
 def test_saved_tensors_hooks_compress():
     x = ag.tensor(np.linspace(-1, 1, 5), requires_grad=True)
-    with saved_tensors_hooks(lambda t: t.numpy().astype(np.float16),
+    with saved_tensors_hooks(lambda t: t.detach().numpy().astype(np.float16),
                              lambda a: ag.tensor(a.astype(np.float64))):
         y = (x * x * x).sum()
     y.backward()
-    close(x.grad, 3 * x.numpy() ** 2, rtol=1e-2, atol=1e-3)
+    close(x.grad, 3 * x.detach().numpy() ** 2, rtol=1e-2, atol=1e-3)
 
 
 def test_saved_tensors_hooks_nesting_and_disable():
@@ -134,7 +135,7 @@ def test_saved_tensors_hooks_freed_graph_and_retain_and_double_backward():
         y = (anp.sin(x) * x).sum()
     (g,) = ag.autograd.grad(y, x, create_graph=True)
     (gg,) = ag.autograd.grad(g.sum(), x)
-    xv = x.numpy()
+    xv = x.detach().numpy()
     close(gg, 2 * np.cos(xv) - xv * np.sin(xv))
 
 
@@ -162,7 +163,7 @@ def test_checkpoint_same_gradients_and_closure_params():
     out = ag.checkpoint(lambda h: _mlp(h, W[:2]), x)  # W[:2] through a closure
     out = ag.checkpoint(_mlp, out, W[2:])
     out.sum().backward()
-    ref = [w.grad.numpy().copy() for w in W] + [x.grad.numpy().copy()]
+    ref = [w.grad.detach().numpy().copy() for w in W] + [x.grad.detach().numpy().copy()]
     for t in [*W, x]:
         t.grad = None
     _mlp(_mlp(x, W[:2]), W[2:]).sum().backward()
@@ -182,7 +183,7 @@ def test_checkpoint_recomputes_once_and_works_with_autograd_grad():
     assert len(calls) == 1
     (g,) = ag.autograd.grad(y, x)
     assert len(calls) == 2
-    xv = x.numpy()
+    xv = x.detach().numpy()
     close(g, np.cos(xv) * xv + np.sin(xv))
     assert x.grad is None
 
@@ -202,7 +203,7 @@ def test_checkpoint_preserves_rng_state():
     x = ag.tensor(np.ones(50), requires_grad=True)
     np.random.seed(0)
     y = ag.checkpoint(dropout, x)
-    expected = y.numpy() / 2.0  # the mask of the first run
+    expected = y.detach().numpy() / 2.0  # the mask of the first run
     y.sum().backward()
     close(x.grad, 2.0 * expected)
 
@@ -213,7 +214,7 @@ def test_checkpoint_sequential_and_no_grad():
     fns = [lambda h, w=w: anp.tanh(h @ w) for w in Ws]
     x = ag.tensor(rng.standard_normal((2, 4)))
     ag.checkpoint_sequential(fns, 3, x).sum().backward()
-    ref = [w.grad.numpy().copy() for w in Ws]
+    ref = [w.grad.detach().numpy().copy() for w in Ws]
     for w in Ws:
         w.grad = None
     _mlp(x, Ws).sum().backward()
@@ -330,4 +331,4 @@ def test_detect_anomaly_off_is_silent_about_nan():
     x = ag.tensor([0.0], requires_grad=True)
     with np.errstate(divide="ignore"):
         anp.sqrt(x).sum().backward()
-    assert np.isinf(x.grad.numpy()[0])
+    assert np.isinf(x.grad.detach().numpy()[0])

@@ -108,7 +108,7 @@ def test_lstsq(rng, dtype):
     assert rank == ex[2]
     for got, want in zip((x, res, sv), (ex[0], ex[1], ex[3])):
         assert isinstance(got, ag.Tensor)
-        np.testing.assert_allclose(got.numpy(), want, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(got.detach().numpy(), want, rtol=1e-10, atol=1e-12)
 
 
 # ---------------------------------------------------------------------------- decompositions
@@ -147,7 +147,8 @@ def test_qr_batched_and_complete(rng):
     with pytest.raises(TypeError, match="raw"):
         LA.qr(tall, mode="raw")
     h, tau = LA.qr(tall.detach(), mode="raw")
-    np.testing.assert_array_equal(h.numpy(), np.linalg.qr(tall.numpy(), mode="raw")[0])
+    np.testing.assert_array_equal(h.detach().numpy(),
+                                  np.linalg.qr(tall.detach().numpy(), mode="raw")[0])
 
 
 def _eigh_invariants(a):
@@ -163,8 +164,8 @@ def test_eigh(rng, dtype):
     # Values and dispatch of the decomposition itself.
     w, v = np.linalg.eigh(ag.tensor(a))
     ew_, ev = np.linalg.eigh(a)
-    np.testing.assert_allclose(w.numpy(), ew_, rtol=1e-12, atol=1e-12)
-    np.testing.assert_allclose(v.numpy(), ev, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), ew_, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(v.detach().numpy(), ev, rtol=1e-12, atol=1e-12)
     # The reconstruction V diag(w) V^H is A itself: its Jacobian is the identity's.
     check_op(lambda a: (lambda w, v: (v * w) @ anp.conj(anp.swapaxes(v, -1, -2)))(
         *LA.eigh(herm(a))), [a], second_order=False)
@@ -190,7 +191,7 @@ def test_eig(rng, dtype):
     check_op(_eig_invariants, [a])
     check_op(LA.eigvals, [a], np.linalg.eigvals)
     w, v = np.linalg.eig(ag.tensor(a))
-    np.testing.assert_allclose(w.numpy(), np.linalg.eig(a)[0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(w.detach().numpy(), np.linalg.eig(a)[0], rtol=1e-12, atol=1e-12)
 
 
 def test_eig_real_input_complex_pair(rng):
@@ -219,7 +220,7 @@ def test_svd(rng, dtype, shape):
     for full in (True, False):
         got = np.linalg.svd(ag.tensor(a), full_matrices=full)
         for g, e in zip(got, np.linalg.svd(a, full_matrices=full)):
-            np.testing.assert_allclose(g.numpy(), e, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(g.detach().numpy(), e, rtol=1e-12, atol=1e-12)
 
 
 def test_svd_full_matrices_and_batched(rng):
@@ -332,7 +333,7 @@ def test_matrix_rank_is_a_constant(rng):
 def _grad(f, x):
     t = ag.tensor(x, requires_grad=True)
     f(t).backward()
-    return t.grad.numpy()
+    return t.grad.detach().numpy()
 
 
 def test_closed_forms(rng):
@@ -367,11 +368,11 @@ def test_third_order_det(rng):
     (g,) = ag.autograd.grad(LA.det(a), a, create_graph=True)
     rows = [ag.autograd.grad(g.reshape(-1)[i], a, retain_graph=True, create_graph=True)[0]
             for i in range(4)]
-    h = np.stack([r.numpy().reshape(-1) for r in rows])
+    h = np.stack([r.detach().numpy().reshape(-1) for r in rows])
     expected = np.array([[0, 0, 0, 1], [0, 0, -1, 0], [0, -1, 0, 0], [1, 0, 0, 0]], float)
     np.testing.assert_allclose(h, expected, atol=1e-12)
     third = ag.autograd.grad((rows[0] * rows[3]).sum(), a, allow_unused=True)[0]
-    assert third is None or np.allclose(third.numpy(), 0)
+    assert third is None or np.allclose(third.detach().numpy(), 0)
 
 
 # ---------------------------------------------------------------------------- PyTorch oracle
@@ -381,7 +382,7 @@ def _torch_grad(torch, f, x):
     t = torch.tensor(x, requires_grad=True)
     out = f(t)
     out.backward()
-    return t.grad.resolve_conj().numpy()
+    return t.grad.resolve_conj().detach().numpy()
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -30,7 +30,7 @@ def _run_both(torch, make_ours, make_theirs, steps=6, shape=(3, 4), seed=0):
         theirs.grad = torch.tensor(g)
         opt_a.step()
         opt_b.step()
-    return ours.numpy(), theirs.detach().numpy()
+    return ours.detach().numpy(), theirs.detach().numpy()
 
 
 def _cfg_id(cfg):
@@ -90,7 +90,7 @@ def test_float32_parameters_match_torch(torch):
         oa.step()
         ob.step()
     assert ours.dtype == np.float32
-    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
 
 
 def _buffer_ids(state):
@@ -113,7 +113,7 @@ def test_updates_are_in_place_without_new_allocations(make):
     opt = make([p])
     opt.step()  # the first step allocates the state and scratch buffers
     ids = _buffer_ids(opt.state.get(p, {}))
-    before = p.numpy().copy()
+    before = p.detach().numpy().copy()
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
@@ -124,7 +124,7 @@ def test_updates_are_in_place_without_new_allocations(make):
         tracemalloc.stop()
     assert peak < 64_000, f"a step allocated {peak} bytes"
     assert p.array is data  # the same array object, updated in place
-    assert not np.array_equal(p.numpy(), before)
+    assert not np.array_equal(p.detach().numpy(), before)
     assert p.grad.array is grad_data
     np.testing.assert_array_equal(grad_data, grad_before)  # the gradient is not modified
     assert _buffer_ids(opt.state.get(p, {})) == ids  # state buffers are reused
@@ -137,11 +137,11 @@ def test_param_groups_and_validation():
     assert opt.param_groups[1]["momentum"] == 0.9
     a.grad, b.grad = ag.tensor(np.ones(2)), ag.tensor(np.ones(2))
     opt.step()
-    np.testing.assert_allclose(a.numpy(), 0.9)
-    np.testing.assert_allclose(b.numpy(), 0.5)
+    np.testing.assert_allclose(a.detach().numpy(), 0.9)
+    np.testing.assert_allclose(b.detach().numpy(), 0.5)
     opt.param_groups[0]["lr"] = 0.0  # hyper-parameters are read at every step
     opt.step()
-    np.testing.assert_allclose(a.numpy(), 0.9)
+    np.testing.assert_allclose(a.detach().numpy(), 0.9)
     c = nn.Parameter(np.ones(3))
     opt.add_param_group({"params": [c], "lr": 1.0})
     assert len(opt.param_groups) == 3
@@ -167,10 +167,10 @@ def test_zero_grad_skips_and_closure():
     opt = optim.SGD([a, b], lr=0.1)
     a.grad = ag.tensor(np.ones(2))
     opt.step()  # b has no gradient: untouched
-    np.testing.assert_allclose(a.numpy(), 0.9)
-    np.testing.assert_allclose(b.numpy(), 1.0)
+    np.testing.assert_allclose(a.detach().numpy(), 0.9)
+    np.testing.assert_allclose(b.detach().numpy(), 1.0)
     opt.zero_grad(set_to_none=False)
-    assert a.grad is not None and not a.grad.numpy().any() and b.grad is None
+    assert a.grad is not None and not a.grad.detach().numpy().any() and b.grad is None
     opt.zero_grad()
     assert a.grad is None
 
@@ -182,7 +182,7 @@ def test_zero_grad_skips_and_closure():
 
     loss = opt.step(closure)
     assert float(loss) == pytest.approx(2 * 0.81)
-    np.testing.assert_allclose(a.numpy(), 0.9 - 0.1 * 1.8)
+    np.testing.assert_allclose(a.detach().numpy(), 0.9 - 0.1 * 1.8)
 
 
 def test_step_under_record_does_not_record():
@@ -210,7 +210,7 @@ def test_state_dict_round_trip_continues_identically(tmp_path, make):
             p.grad = ag.tensor(g)
         opt1.step()
     ag.save(opt1.state_dict(), tmp_path / "opt.npz")
-    p2 = [nn.Parameter(p.numpy().copy()) for p in p1]
+    p2 = [nn.Parameter(p.detach().numpy().copy()) for p in p1]
     opt2 = make(p2)
     opt2.load_state_dict(ag.load(tmp_path / "opt.npz"))
     for gs in grads[3:]:
@@ -220,7 +220,7 @@ def test_state_dict_round_trip_continues_identically(tmp_path, make):
         opt1.step()
         opt2.step()
     for a, b in zip(p1, p2):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())
+        np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
     sd = opt1.state_dict()
     assert sd["param_groups"][0]["params"] == [0, 1] and set(sd["state"]) == {0, 1}
 
@@ -240,8 +240,8 @@ def test_load_state_dict_mismatch_leaves_the_optimizer_unchanged():
         other.load_state_dict(sd)
     after = other.state_dict()
     assert after["param_groups"][0]["lr"] == 0.5
-    np.testing.assert_array_equal(after["state"][0]["exp_avg"].numpy(),
-                                  before["state"][0]["exp_avg"].numpy())
+    np.testing.assert_array_equal(after["state"][0]["exp_avg"].detach().numpy(),
+                                  before["state"][0]["exp_avg"].detach().numpy())
     with pytest.raises(ValueError, match="parameter groups"):
         optim.Adam([{"params": [b]}, {"params": [nn.Parameter(np.ones(1))]}]).load_state_dict(sd)
     with pytest.raises(ValueError, match="not an optimizer state_dict"):
@@ -262,4 +262,4 @@ def test_training_a_model_reduces_the_loss():
         opt.step()
         first = float(loss) if first is None else first
     assert float(loss) < 1e-4 < first
-    np.testing.assert_allclose(model.weight.numpy()[0], [1.0, -2.0, 0.5], atol=1e-2)
+    np.testing.assert_allclose(model.weight.detach().numpy()[0], [1.0, -2.0, 0.5], atol=1e-2)

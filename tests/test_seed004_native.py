@@ -26,19 +26,19 @@ def test_mlp_gradients_equal_the_seed_closed_forms():
     j.backward()
 
     # Backward by the seed's closed forms.
-    zv = w1.numpy() @ x
+    zv = w1.detach().numpy() @ x
     hv = np.maximum(zv, 0)
-    ov = w2.numpy() @ hv
+    ov = w2.detach().numpy() @ hv
     p = np.exp(ov - ov.max())
     p /= p.sum()
     dj_do = p - np.eye(q)[y]  # dJ/do = dL/do
-    dj_dw2 = np.outer(dj_do, hv) + lam * w2.numpy()  # dJ/dW2 = dJ/do h^T + lambda W2
-    dj_dh = w2.numpy().T @ dj_do  # dJ/dh = W2^T dJ/do
+    dj_dw2 = np.outer(dj_do, hv) + lam * w2.detach().numpy()  # dJ/dW2 = dJ/do h^T + lambda W2
+    dj_dh = w2.detach().numpy().T @ dj_do  # dJ/dh = W2^T dJ/do
     dj_dz = dj_dh * (zv > 0)  # dJ/dz = dJ/dh ⊙ phi'(z)
-    dj_dw1 = np.outer(dj_dz, x) + lam * w1.numpy()  # dJ/dW1 = dJ/dz x^T + lambda W1
+    dj_dw1 = np.outer(dj_dz, x) + lam * w1.detach().numpy()  # dJ/dW1 = dJ/dz x^T + lambda W1
 
-    np.testing.assert_allclose(w2.grad.numpy(), dj_dw2, rtol=1e-14, atol=1e-15)
-    np.testing.assert_allclose(w1.grad.numpy(), dj_dw1, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(w2.grad.detach().numpy(), dj_dw2, rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(w1.grad.detach().numpy(), dj_dw1, rtol=1e-14, atol=1e-15)
 
 
 def test_prediction_keeps_no_graph():

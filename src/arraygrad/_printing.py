@@ -68,7 +68,7 @@ def tensor_repr(t, prefix: str = "tensor") -> str:
         return _mxnet_repr(t, "array" if prefix == "tensor" else prefix)
     if style == "tensorflow":
         return _tf_repr(t)
-    data = t.numpy()
+    data = t.numpy(force=True)
     body = np.array2string(data, separator=", ", prefix=prefix + "(")
     extras = []
     if data.dtype.name not in _DEFAULT_DTYPES or data.size == 0:
@@ -83,9 +83,9 @@ def tensor_str(t) -> str:
         return repr(t._data) if _style == "mxnet" else _lazy_repr(t, "tensor")
     style = _style
     if style == "mxnet":
-        return str(t.numpy())
+        return str(t.numpy(force=True))
     if style == "tensorflow":
-        data = t.numpy()
+        data = t.numpy(force=True)
         return f"tf.Tensor({data!s}, shape={_tf_shape(data)}, dtype={data.dtype.name})"
     # Like PyTorch, print() shows the same text as the repr: the values and the graph facts.
     return tensor_repr(t)
@@ -118,7 +118,7 @@ def _autograd_facts(t) -> list[str]:
 
 
 def _torch_repr(t, prefix: str) -> str:
-    data = t.numpy()
+    data = t.numpy(force=True)
     formatter = None
     if data.dtype == np.bool_ and data.size:
         # PyTorch pads booleans to the widest one present: [True, True], [ True, False].
@@ -137,7 +137,7 @@ def _torch_repr(t, prefix: str) -> str:
 
 
 def _mxnet_repr(t, prefix: str) -> str:
-    data = t.numpy()
+    data = t.numpy(force=True)
     body = np.array2string(data, separator=", ", prefix=prefix + "(")
     tail = ""
     if data.dtype.name not in _MXNET_DEFAULT_DTYPES or data.size == 0:
@@ -150,6 +150,6 @@ def _tf_shape(data) -> str:
 
 
 def _tf_repr(t) -> str:
-    data = t.numpy()
+    data = t.numpy(force=True)
     value = repr(data.item()) if data.ndim == 0 else repr(data)
     return f"<tf.Tensor: shape={_tf_shape(data)}, dtype={data.dtype.name}, numpy={value}>"

@@ -53,11 +53,11 @@ def _outputs(f: Callable, xs: Sequence[Tensor]) -> list[Tensor]:
 def _numerical(f: Callable, xs: Sequence[Tensor], eps: float, bar: Any) -> list[np.ndarray]:
     """``J[i][k]``: the cotangent of input ``i`` for each real output component ``k``."""
     base = [x.detach() for x in xs]
-    outs = [o.numpy() for o in _outputs(f, base)]
+    outs = [o.numpy(force=True) for o in _outputs(f, base)]
     n_real = sum(o.size * (2 if np.iscomplexobj(o) else 1) for o in outs)
     result = []
     for i, x in enumerate(base):
-        data = x.numpy()
+        data = x.numpy(force=True)
         jac = np.zeros((n_real,) + data.shape, dtype=data.dtype)
         directions = [1.0, 1j] if np.iscomplexobj(data) else [1.0]
         for pos in np.ndindex(data.shape or ()):
@@ -67,7 +67,7 @@ def _numerical(f: Callable, xs: Sequence[Tensor], eps: float, bar: Any) -> list[
                     pert = data.copy()
                     pert[pos] = pert[pos] + sign * eps * d
                     args = [Tensor(pert) if j == i else base[j] for j in range(len(base))]
-                    vals.append(_flat_real([o.numpy() for o in _outputs(f, args)]))
+                    vals.append(_flat_real([o.numpy(force=True) for o in _outputs(f, args)]))
                 bar.update(1)
                 deriv = (vals[0] - vals[1]) / (2 * eps)
                 # JAX convention: a real output's cotangent is dy/da - i dy/db.
@@ -92,7 +92,7 @@ def _analytical(f: Callable, xs: Sequence[Tensor], bar: Any) -> list[np.ndarray]
     outs = _outputs(f, leaves)
     rows = []
     for o in outs:
-        seeds = [1.0, -1j] if np.iscomplexobj(o.numpy()) else [1.0]
+        seeds = [1.0, -1j] if np.iscomplexobj(o.numpy(force=True)) else [1.0]
         per_part = {s: [] for s in seeds}
         for flat in range(o.size):
             for s in seeds:
@@ -103,7 +103,7 @@ def _analytical(f: Callable, xs: Sequence[Tensor], bar: Any) -> list[np.ndarray]
                 else:
                     gs = [None] * len(leaves)
                 per_part[s].append([
-                    np.zeros(x.shape, dtype=x.dtype) if gi is None else gi.numpy()
+                    np.zeros(x.shape, dtype=x.dtype) if gi is None else gi.numpy(force=True)
                     for gi, x in zip(gs, leaves)
                 ])
                 bar.update(1)
@@ -169,7 +169,7 @@ def gradgradcheck(
     probe = _outputs(f, [x.detach() for x in xs])
     rng = np.random.default_rng(seed)
     if grad_outputs is None:
-        vs = [Tensor(_random_like(rng, o.numpy())) for o in probe]
+        vs = [Tensor(_random_like(rng, o.numpy(force=True))) for o in probe]
     else:
         vs = list(grad_outputs) if isinstance(grad_outputs, (list, tuple)) else [grad_outputs]
 

@@ -72,7 +72,10 @@ def load(path: str | os.PathLike) -> Any:
     except FileNotFoundError:
         raise
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise CheckpointError(f"{path} is not a readable arraygrad checkpoint (.npz): {exc}") \
+        # NumPy's own text would suggest allow_pickle=True: never for a checkpoint, which
+        # holds no pickles. Say what the file is instead.
+        raise CheckpointError(f"{path} is not an arraygrad checkpoint: {_what_file(path, exc)}."
+                              " ag.load reads files written by ag.save (or numpy.savez)") \
             from None
     if not isinstance(npz, np.lib.npyio.NpzFile):
         raise CheckpointError(f"{path} holds a single array, not an arraygrad checkpoint")
@@ -93,8 +96,27 @@ def load(path: str | os.PathLike) -> Any:
     except CheckpointError:
         raise
     except Exception as exc:  # zlib.error, BadZipFile (CRC), ValueError, KeyError, ...
-        raise CheckpointError(f"{path} is corrupt or not an arraygrad checkpoint: "
-                              f"{type(exc).__name__}: {exc}") from None
+        why = (f"{type(exc).__name__}: {exc}" if "allow_pickle" not in str(exc) else
+               "an entry holds Python objects (pickles), which ag.load never executes")
+        raise CheckpointError(f"{path} is corrupt or not an arraygrad checkpoint: {why}") \
+            from None
+
+
+def _what_file(path: Path, exc: Exception) -> str:
+    try:
+        with open(path, "rb") as f:
+            head = f.read(8)
+    except OSError:
+        return f"it cannot be read ({type(exc).__name__})"
+    if not head:
+        return "the file is empty"
+    if head.startswith(b"PK"):
+        return "it is a damaged or truncated zip archive"
+    if head.startswith(b"\x93NUMPY"):
+        return "it is a .npy file of Python objects (pickles), which ag.load never executes"
+    if head[:1] == b"\x80":
+        return "it is a Python pickle, which ag.load never executes"
+    return f"it is not an .npz archive (it starts with {head!r})"
 
 
 # ---------------------------------------------------------------------------- encoding
@@ -102,7 +124,7 @@ def load(path: str | os.PathLike) -> Any:
 
 def _encode(obj: Any, path: str, arrays: dict) -> Any:
     if isinstance(obj, Tensor):
-        return _store(obj.numpy(), path, arrays, tensor=True)
+        return _store(obj.numpy(force=True), path, arrays, tensor=True)
     if isinstance(obj, np.ndarray):
         return _store(obj, path, arrays, tensor=False)
     if isinstance(obj, np.generic):

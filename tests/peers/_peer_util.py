@@ -31,7 +31,7 @@ ATOL = 1e-6
 
 
 def _leaves(out: Any) -> list[np.ndarray]:
-    return [np.asarray(o) for o in tree_flatten(out)[0]]
+    return [np.asarray(o.detach() if hasattr(o, "detach") else o) for o in tree_flatten(out)[0]]
 
 
 def _cotangent(out: Any, us: list[np.ndarray]) -> Any:

@@ -85,7 +85,7 @@ class Notebook:
 def values(t: Any) -> onp.ndarray:
     """The values of a tensor / array / scalar as a NumPy array."""
     if hasattr(t, "numpy"):
-        return onp.asarray(t.numpy())
+        return onp.asarray(t.detach().numpy())
     return onp.asarray(t)
 
 

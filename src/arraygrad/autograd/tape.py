@@ -466,6 +466,10 @@ class Variable(Tensor):
             data -= v
         self._version += 1
 
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """TensorFlow's ``Variable.numpy()``: the value, allowed inside a tape too."""
+        return super().numpy(force=True)
+
     def read_value(self) -> Tensor:
         """The current value as a new tensor (recorded while a tape watches the variable)."""
         from ..ops.elementwise import positive
@@ -481,13 +485,13 @@ class Variable(Tensor):
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"
         return (f"<ag.Variable '{name}' shape={tuple(self.shape)} dtype={self.dtype}, "
-                f"numpy={np.array_repr(np.asarray(self.numpy()))}>")
+                f"numpy={np.array_repr(np.asarray(self.numpy(force=True)))}>")
 
     def __reduce__(self):
-        return (_rebuild_variable, (np.array(self.numpy()), self.trainable, self.name))
+        return (_rebuild_variable, (np.array(self.numpy(force=True)), self.trainable, self.name))
 
     def __deepcopy__(self, memo: dict) -> Variable:
-        out = Variable(np.array(self.numpy()), trainable=self.trainable, name=self.name)
+        out = Variable(np.array(self.numpy(force=True)), trainable=self.trainable, name=self.name)
         memo[id(self)] = out
         return out
 

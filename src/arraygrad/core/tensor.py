@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import _backend
+from .mode import STATE
 from .node import AccumulateGrad
 
 __all__ = ["Tensor", "tensor", "is_tensor"]
@@ -260,11 +261,19 @@ class Tensor:
                  inputs=inputs)
 
     # ---------------------------------------------------------------- conversion
-    def numpy(self) -> np.ndarray:
-        """The data as a NumPy array (copied to the host for other backends)."""
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a NumPy array (copied to the host for other backends).
+
+        As in PyTorch, a tensor that requires grad (or is being recorded) is refused: the
+        array would silently leave the graph. ``force=True`` (or ``.detach().numpy()``)
+        says that is meant."""
+        if not force and _escapes(self):
+            raise _escape_error(self, "numpy()")
         return _backend.to_numpy(self._data)
 
-    asnumpy = numpy
+    def asnumpy(self) -> np.ndarray:
+        """MXNet's explicit copy to NumPy: allowed on any tensor (MXNet's semantics)."""
+        return _backend.to_numpy(self._data)
 
     # ---------------------------------------------------------------- devices
     @property
@@ -291,7 +300,11 @@ class Tensor:
         return self.to(other, copy=True)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        arr = self.numpy()
+        # numpy.asarray / numpy.array and NumPy code without an arraygrad twin land here.
+        # An integer or boolean array has no gradient by nature (``np.int64(x)``): allowed.
+        if _escapes(self) and (dtype is None or np.dtype(dtype).kind in "fcOV"):
+            raise _escape_error(self, "__array__")
+        arr = self.numpy(force=True)
         if dtype is not None and arr.dtype != dtype:
             arr = arr.astype(dtype)
         elif copy:
@@ -311,7 +324,7 @@ class Tensor:
         return _backend.item(data, *args)
 
     def tolist(self) -> Any:
-        return self.numpy().tolist()
+        return self.numpy(force=True).tolist()
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
@@ -344,7 +357,7 @@ class Tensor:
     __hash__ = object.__hash__  # identity, as PyTorch: tensors are dict keys in tapes
 
     def __reduce__(self):
-        return (_rebuild, (self.numpy(), self._rg > 0))
+        return (_rebuild, (self.numpy(force=True), self._rg > 0))
 
     def __deepcopy__(self, memo: dict) -> Tensor:
         if self._node is not None:
@@ -455,3 +468,90 @@ def _is_device_like(obj: Any) -> bool:
     if isinstance(obj, (type, np.dtype)):
         return False
     return type(obj).__name__ == "Device" or hasattr(obj, "index") and hasattr(obj, "type")
+
+
+# ---------------------------------------------------------------------------- leaving the graph
+
+
+def _escapes(t: Tensor) -> bool:
+    """Would a plain array made from ``t`` silently drop a gradient? Yes when it requires
+    grad in PyTorch's sense (``_rg == 1``, whatever the grad mode, as PyTorch) or when it
+    is being recorded (an MXNet-style tensor inside ``autograd.record()``)."""
+    rg = t._rg
+    return rg == 1 or (rg != 0 and rg <= STATE.level)
+
+
+def _escape_error(t: Tensor, how: str) -> RuntimeError:
+    """PyTorch's message, plus who asked for the array (a SciPy or NumPy function that has
+    no arraygrad twin on this path) and where the differentiable twin is, if any."""
+    import sys
+
+    caller, twin = _foreign_caller(sys._getframe(2))
+    what = f"{tuple(t.shape)} {t.dtype}"
+    if caller is None and how == "numpy()":
+        return RuntimeError(
+            f"Can't call numpy() on a tensor that requires grad ({what}); use "
+            "tensor.detach().numpy() (or .numpy(force=True)) if no gradient should flow."
+        )
+    head = (f"{caller} converted a tensor that requires grad ({what}) to a NumPy array"
+            if caller else f"Can't convert a tensor that requires grad ({what}) to a NumPy "
+            "array (numpy.asarray, numpy.array or code that calls them)")
+    fix = (f"use {twin}, which records, or " if twin else "") + (
+        "call it on tensor.detach() if no gradient should flow through it")
+    return RuntimeError(f"{head}: the result would silently get no gradient. To go on, {fix}.")
+
+
+def _foreign_caller(frame: Any) -> tuple[str | None, str | None]:
+    """The outermost public NumPy/SciPy function on the stack (``scipy.special.logsumexp``)
+    and its arraygrad twin, if one exists."""
+    import sys
+
+    found = None
+    while frame is not None:
+        mod = frame.f_globals.get("__name__", "")
+        if mod.split(".")[0] in ("numpy", "scipy"):
+            names = getattr(frame.f_code, "co_qualname", frame.f_code.co_name).split(".")
+            found = (_public_name(mod, (names[0], names[-1]), sys.modules)
+                     or _wrapped_name(frame, sys.modules) or found)
+        frame = frame.f_back
+    if found is None:
+        return None, None
+    return found, _twin(found)
+
+
+def _public_name(mod: str, names: tuple, modules: dict) -> str | None:
+    # numpy.lib._function_base_impl.vectorize -> numpy.vectorize: the longest public
+    # package that exports the name.
+    parts = [p for p in mod.split(".") if not p.startswith("_")]
+    for n in range(len(parts), 0, -1):
+        pkg = modules.get(".".join(parts[:n]))
+        for name in names:
+            if pkg is not None and not name.startswith("_") and hasattr(pkg, name):
+                return f"{pkg.__name__}.{name}"
+    return None
+
+
+def _wrapped_name(frame: Any, modules: dict) -> str | None:
+    # A decorator's wrapper frame (SciPy's batching, nan-policy wrappers): the function
+    # it wraps is among its locals.
+    for value in frame.f_locals.values():
+        mod, name = getattr(value, "__module__", None), getattr(value, "__name__", None)
+        if callable(value) and isinstance(mod, str) and isinstance(name, str) and \
+                mod.split(".")[0] in ("numpy", "scipy"):
+            hit = _public_name(mod, (name,), modules)
+            if hit is not None:
+                return hit
+    return None
+
+
+def _twin(qualified: str) -> str | None:
+    """``arraygrad.<qualified>`` when it exists. The one lookup above the kernel, made at
+    run time and only on this error path (the kernel imports nothing above itself)."""
+    import importlib
+
+    module, _, name = qualified.rpartition(".")
+    try:
+        ours = importlib.import_module("arraygrad." + module)
+    except ImportError:
+        return None
+    return f"arraygrad.{qualified}" if hasattr(ours, name) else None

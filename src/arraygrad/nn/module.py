@@ -65,7 +65,7 @@ class Parameter(Tensor):
         return out
 
     def __reduce__(self):
-        return (_rebuild_parameter, (self.numpy(), self.requires_grad))
+        return (_rebuild_parameter, (self.numpy(force=True), self.requires_grad))
 
 
 def _rebuild_parameter(arr: np.ndarray, requires_grad: bool) -> Parameter:

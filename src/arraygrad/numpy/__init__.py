@@ -15,6 +15,7 @@ from ..core.primitive import holds_tensor as _holds_tensor
 from ..core.primitive import stack_arraylike as _stack_arraylike
 from ..core.tensor import Tensor
 from ..core.tensor import tensor as _tensor
+from ..ops._compose import constant as _constant
 from ..ops.assemble import (
     append,
     apply_along_axis,
@@ -317,19 +318,83 @@ if hasattr(_np, "bitwise_count"):  # NumPy >= 2
 if hasattr(_np, "trapz"):  # NumPy < 2.4 still has the old name
     trapz = trapezoid
 from . import fft, linalg, random
+from ._index_tricks import c_, r_
+from ._pyfunc import frompyfunc, vectorize
 
 ndarray = Tensor
 
-# Constants and dtypes are NumPy's own.
+# Constants, dtypes and type names are NumPy's own: every scalar type NumPy exports
+# (``longdouble``, ``intc``, ``str_`` ...), its type-information helpers, its constants, and
+# the iteration/printing/error-state utilities that touch no array data. One scan of
+# NumPy's namespace, so a NumPy version adding an alias needs no change here.
+for _name in dir(_np):
+    if _name.startswith("_") or _name in globals():
+        continue
+    _value = getattr(_np, _name)
+    if (isinstance(_value, type) and issubclass(_value, (_np.generic, _np.dtype))) or \
+            isinstance(_value, (float, int, _np.generic, str)) or _value is None:
+        globals()[_name] = _value
 for _name in (
-    "pi", "e", "inf", "nan", "newaxis", "euler_gamma", "float16", "float32", "float64",
-    "complex64", "complex128", "int8", "int16", "int32", "int64", "uint8", "uint16",
-    "uint32", "uint64", "bool_", "intp", "dtype", "finfo", "iinfo", "integer", "floating",
-    "complexfloating", "number", "generic", "signedinteger", "unsignedinteger", "inexact",
-    "result_type", "promote_types", "can_cast", "issubdtype",
+    "dtype", "finfo", "iinfo", "result_type", "promote_types", "can_cast", "issubdtype",
+    "sctypeDict", "typecodes", "ScalarType", "index_exp", "s_", "mgrid", "ogrid",
+    "errstate", "geterr", "seterr", "geterrcall", "seterrcall", "getbufsize", "setbufsize",
+    "get_printoptions", "set_printoptions", "printoptions", "ndindex", "ndenumerate",
+    "broadcast", "nditer", "nested_iters", "flatiter", "ufunc", "busdaycalendar",
+    "get_include", "show_config", "show_runtime", "info", "exceptions", "AxisError",
 ):
-    globals()[_name] = getattr(_np, _name)
+    if hasattr(_np, _name):
+        globals()[_name] = getattr(_np, _name)
+if not hasattr(_np, "AxisError"):
+    AxisError = _np.exceptions.AxisError
+# Readers make arrays from bytes, text, files or iterables of numbers: constants.
+for _name in ("frombuffer", "fromfile", "fromiter", "fromregex", "fromstring", "genfromtxt",
+              "loadtxt"):
+    globals()[_name] = _constant(getattr(_np, _name), _name)
 bool = _np.bool_  # noqa: A001 - the NumPy name
+del _name, _value
+
+
+def _no_value_escape(fn: Any, name: str) -> Any:
+    """``fn`` (run on raw arrays, without a derivative) whose *float* results are values of
+    a recorded input (unique values, set members, bin edges from the data's range): they
+    stay joined to the input's graph, and a backward through them raises naming ``name``
+    (PyTorch's ``torch.unique``), so the gradient is never a silent zero. Integer and
+    boolean results (counts, indices) are constants as before."""
+    from ..ops._compose import records
+    from ._dispatch import _flat_tensors
+
+    def guarded(*args: Any, **kwargs: Any) -> Any:
+        out = fn(*args, **kwargs)
+        sources = [t for t in _flat_tensors((args, kwargs)) if records(t)]
+        if not sources:
+            return out
+        return _join(out, sources[0], name)
+
+    guarded.__name__ = guarded.__qualname__ = name
+    guarded.__doc__ = fn.__doc__
+    return guarded
+
+
+def _join(out: Any, source: Tensor, name: str) -> Any:
+    from ..ops.refused import refuse_backward
+
+    if isinstance(out, Tensor):
+        if out.dtype.kind in "fc" and out.grad_fn is None:
+            return refuse_backward(out, source, name)
+        return out
+    if isinstance(out, tuple):
+        items = [_join(o, source, name) for o in out]
+        return type(out)(*items) if hasattr(out, "_fields") else tuple(items)
+    if isinstance(out, list):
+        return [_join(o, source, name) for o in out]
+    return out
+
+
+for _name in ("unique", "unique_all", "unique_counts", "unique_inverse", "unique_values",
+              "intersect1d", "union1d", "setdiff1d", "setxor1d", "histogram",
+              "histogram_bin_edges", "histogram2d", "histogramdd", "ix_"):
+    if _name in globals():
+        globals()[_name] = _no_value_escape(globals()[_name], _name)
 del _name
 
 
@@ -404,7 +469,7 @@ def fromfunction(function: Any, shape: Any, *, dtype: Any = float, like: Any = N
     """``function`` called on index grids (as NumPy): tensors it closes over keep their
     graph."""
     out = function(*_np.indices(shape, dtype=dtype), **kwargs)
-    return out if isinstance(out, Tensor) else _tensor(_np.asarray(out))
+    return out if isinstance(out, Tensor) else asarray(out)
 
 
 def iscomplexobj(x: Any) -> Any:

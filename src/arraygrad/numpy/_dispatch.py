@@ -7,6 +7,7 @@ clear error, never a silently missing gradient.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
@@ -31,8 +32,8 @@ def _build() -> None:
             continue
         ours = getattr(anp, name)
         theirs = getattr(np, name, None)
-        if theirs is None or not callable(ours):
-            continue
+        if theirs is None or not callable(ours) or ours is theirs:
+            continue  # (NumPy's own object re-exported: mapping it to itself would recurse)
         if isinstance(theirs, np.ufunc):
             _UFUNCS[theirs] = ours
         elif callable(theirs):
@@ -55,13 +56,40 @@ def register(numpy_fn: Any, ours: Any) -> None:
     (_UFUNCS if isinstance(numpy_fn, np.ufunc) else _FUNCTIONS)[numpy_fn] = ours
 
 
+def _home(name: str) -> str:
+    """The public module a ufunc of this name comes from: a SciPy ufunc says so."""
+    base = name.split(".")[0]
+    special = sys.modules.get("scipy.special")
+    if special is not None and isinstance(getattr(special, base, None), np.ufunc) and \
+            not hasattr(np, base):
+        return "scipy.special"
+    return "numpy"
+
+
 def _unsupported(name: str, args: Any) -> TypeError:
     shapes = [f"{tuple(a.shape)} {a.dtype}" for a in _flat_tensors(args)]
+    home = _home(name)
+    if name.endswith("(vectorized)"):  # a numpy.frompyfunc ufunc: arraygrad's records
+        return TypeError(
+            f"numpy.frompyfunc's {name} cannot record on tensors that require grad "
+            f"({', '.join(shapes)}); build it with arraygrad.numpy.frompyfunc (or "
+            "arraygrad.numpy.vectorize), which runs the function on tensor elements.")
     return TypeError(
-        f"numpy.{name} is not differentiable in arraygrad (yet), and it was called on "
-        f"tensors that require grad ({', '.join(shapes)}). Use an arraygrad.numpy function, "
-        "or .detach() the inputs if no gradient should flow through it."
+        f"{home}.{name} is not differentiable in arraygrad (yet), and it was called on "
+        f"tensors that require grad ({', '.join(shapes)}). Use an arraygrad.{home} "
+        "function, or .detach() the inputs if no gradient should flow through it."
     )
+
+
+def _scipy_twins_registered(ufunc: Any) -> bool:
+    """A SciPy ufunc met before ``arraygrad.scipy`` was imported: import it (it registers
+    its twins) and say whether this ufunc has one now."""
+    if _home(ufunc.__name__) != "scipy.special" or "arraygrad.scipy.special" in sys.modules:
+        return False
+    import importlib
+
+    importlib.import_module("arraygrad.scipy.special")
+    return ufunc in _UFUNCS
 
 
 def _flat_tensors(obj: Any) -> list:
@@ -92,6 +120,8 @@ def dispatch_ufunc(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dic
         return _with_out(ufunc, method, inputs, out, kwargs)
     if method == "__call__":
         ours = _UFUNCS.get(ufunc)
+        if ours is None and _scipy_twins_registered(ufunc):
+            ours = _UFUNCS[ufunc]
         if ours is not None:
             return ours(*inputs, **kwargs)
     elif method in ("reduce", "accumulate"):

@@ -11,11 +11,10 @@ from typing import Any as _Any
 
 import numpy as _np
 
-from ..core.primitive import defvjp as _defvjp
-from ..core.primitive import primitive as _primitive
 from ..core.tensor import Tensor as _Tensor
 from ..ops import elementwise as _ew
 from ..ops.fftops import fftn as _fftn
+from ..ops.fftops import shift as _shift
 
 __all__ = [
     "fft", "ifft", "fft2", "ifft2", "fftn", "ifftn", "rfft", "irfft", "rfft2", "irfft2",
@@ -147,14 +146,6 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
 
 
 # ---------------------------------------------------------------------------- helpers
-
-
-@_primitive("FFTShift", arity=1)
-def _shift(x, axes, inverse):
-    return (_np.fft.ifftshift if inverse else _np.fft.fftshift)(x, axes)
-
-
-_defvjp(_shift, lambda g, ans, x, axes, inverse: _shift(g, axes, not inverse), save=False)
 
 
 def fftshift(x, axes=None):

@@ -1,6 +1,6 @@
 """``arraygrad.numpy.linalg``: ``numpy.linalg``, differentiable and batched like NumPy.
 
-The primitives (solve, inv, det, the decompositions) live in ``ops/decomp.py``; this
+The primitives (solve, inv, det, the decompositions, norms) live in ``ops/linalg/``; this
 module adds the functions NumPy builds from them (norms, ``cond``, ``matrix_power``,
 ``multi_dot``, ``tensorsolve`` ...), composed from ops so they need no rules of their own.
 Plain ``numpy.linalg.fn(tensor)`` dispatches here.
@@ -17,7 +17,8 @@ from ..core.tensor import Tensor as _Tensor
 from ..ops import elementwise as _ew
 from ..ops import reduce as _red
 from ..ops import shape as _shp
-from ..ops.decomp import (  # noqa: F401
+from ..ops._compose import as_tensor as _as_tensor
+from ..ops.linalg import (  # noqa: F401
     EighResult,
     EigResult,
     QRResult,
@@ -31,7 +32,9 @@ from ..ops.decomp import (  # noqa: F401
     eigvalsh,
     inv,
     lstsq,
+    matmul,
     matrix_rank,
+    norm,
     pinv,
     qr,
     slogdet,
@@ -39,95 +42,9 @@ from ..ops.decomp import (  # noqa: F401
     svd,
     svdvals,
 )
-from ..ops.linalg import _norm2 as _vec2
-from ..ops.linalg import matmul, norm  # noqa: F401
-from ..ops.linalg import outer as _outer
-
-
-def _as_tensor(x: _Any) -> _Tensor:
-    if isinstance(x, _Tensor):
-        return x
-    return _Tensor(_np.asarray(x))
-
-
-def _inexact(x: _Tensor) -> _Tensor:
-    if x.dtype.kind not in "fc":
-        return _ew.astype(x, _np.float64)
-    return x
-
-
-# ---------------------------------------------------------------------------- norms
-
-
-def _vector_norm_axis(x: _Tensor, ord: _Any, axis: int, keepdims: bool) -> _Tensor:
-    if ord is None or ord == 2:
-        return _vec2(x, axis=axis, keepdims=keepdims)
-    if isinstance(ord, str):
-        raise ValueError(f"Invalid norm order '{ord}' for vectors")
-    if ord == _np.inf:
-        return _red.amax(_ew.abs(x), axis=axis, keepdims=keepdims)
-    if ord == -_np.inf:
-        return _red.amin(_ew.abs(x), axis=axis, keepdims=keepdims)
-    if ord == 0:
-        # The number of non-zero entries: a count, with no gradient.
-        nz = (x._data != 0).astype(_np.real(x._data).dtype)
-        return _Tensor._make(_np.sum(nz, axis=axis, keepdims=keepdims))
-    if ord == 1:
-        return _red.sum(_ew.abs(x), axis=axis, keepdims=keepdims)
-    return _red.sum(_ew.abs(x) ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
-
-
-def _matrix_norm_axes(x: _Tensor, ord: _Any, axes: tuple, keepdims: bool) -> _Tensor:
-    nd = x.ndim
-    row, col = (a % nd for a in axes)
-    if row == col:
-        raise ValueError("Duplicate axes given.")
-    if ord in (2, -2, "nuc"):
-        s = svdvals(_shp.moveaxis(x, (row, col), (-2, -1)))
-        if ord == 2:
-            out = _red.amax(s, axis=-1)
-        elif ord == -2:
-            out = _red.amin(s, axis=-1)
-        else:
-            out = _red.sum(s, axis=-1)
-    elif ord in (1, -1):
-        reduce = _red.amax if ord == 1 else _red.amin
-        out = reduce(_red.sum(_ew.abs(x), axis=row), axis=col - 1 if col > row else col)
-    elif ord in (_np.inf, -_np.inf):
-        reduce = _red.amax if ord == _np.inf else _red.amin
-        out = reduce(_red.sum(_ew.abs(x), axis=col), axis=row - 1 if row > col else row)
-    elif ord in (None, "fro", "f"):
-        out = _vec2(x, axis=(row, col), keepdims=False)
-    else:
-        raise ValueError("Invalid norm order for matrices.")
-    if keepdims:
-        shape = list(x.shape)
-        shape[row] = shape[col] = 1
-        out = _shp.reshape(out, tuple(shape))
-    return out
-
-
-def _norm_general(x: _Any, ord: _Any = None, axis: _Any = None,
-                  keepdims: bool = False) -> _Tensor:
-    """Every ``ord`` of ``numpy.linalg.norm``: vector ords (inf, -inf, 0, 1, 2, p) and
-    matrix ords ('fro', 'nuc', 1, -1, 2, -2, inf, -inf)."""
-    x = _inexact(_as_tensor(x))
-    if axis is None:
-        if ord is None:
-            return _vec2(x, axis=None, keepdims=keepdims)
-        if x.ndim not in (1, 2):
-            raise ValueError("Improper number of dimensions to norm.")
-        axis = tuple(range(x.ndim))
-    elif not isinstance(axis, tuple):
-        try:
-            axis = (int(axis),)
-        except TypeError as exc:
-            raise TypeError("'axis' must be None, an integer or a tuple of integers") from exc
-    if len(axis) == 1:
-        return _vector_norm_axis(x, ord, axis[0], keepdims)
-    if len(axis) == 2:
-        return _matrix_norm_axes(x, ord, axis, keepdims)
-    raise ValueError("Improper number of dimensions to norm.")
+from ..ops.linalg.norms import _norm_general, _vector_norm_axis
+from ..ops.linalg.norms import inexact as _inexact
+from ..ops.linalg.products import outer as _outer
 
 
 def vector_norm(x: _Any, /, *, axis: _Any = None, keepdims: bool = False,

@@ -66,3 +66,12 @@ def _fft_grad(g, ans, x, kind, s, axes, norm=None):
 
 
 defvjp(fftn, _fft_grad, save=False)
+
+
+# fftshift / ifftshift: a permutation, undone by the other one.
+@primitive("FFTShift", arity=1)
+def shift(x, axes, inverse):
+    return (np.fft.ifftshift if inverse else np.fft.fftshift)(x, axes)
+
+
+defvjp(shift, lambda g, ans, x, axes, inverse: shift(g, axes, not inverse), save=False)

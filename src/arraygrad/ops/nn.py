@@ -20,7 +20,7 @@ import numpy as np
 from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
 from .elementwise import exp, log, maximum
-from .linalg import _matmul
+from .linalg.products import _matmul
 from .reduce import restore_reduced
 from .reduce import sum as _sum
 from .shape import expand_dims, reshape, swapaxes

@@ -13,7 +13,9 @@ from ._compose import composite, records
 from ._compose import data_of as _d
 from .elementwise import conjugate, power, real, remainder, sqrt, where
 from .index import diagonal, take
-from .linalg import _matmul, dot
+from .linalg.eigen import eigvals
+from .linalg.least_squares import lstsq
+from .linalg.products import _matmul, dot
 from .reduce import average, sum
 from .shape import atleast_1d, atleast_2d, concatenate, flip, ravel, reshape, squeeze, transpose
 
@@ -58,10 +60,17 @@ def convolve(a, v, mode="full"):
 def correlate(a, v, mode="valid"):
     """``c[k] = sum_n a[n + k] conj(v[n])``: a convolution with ``v`` reversed and
     conjugated."""
-    v = _t(v)
+    a, v = ravel(_t(a)), ravel(_t(v))
     if v.dtype.kind == "c":
         v = conjugate(v)
-    return convolve(a, flip(ravel(v), 0), mode)
+    if mode != "same" or a.shape[0] >= v.shape[0]:
+        return convolve(a, flip(v, 0), mode)
+    # NumPy centres the 'same' window on the correlation of the longer with the shorter
+    # sequence, then reverses it: for an even-length shorter ``a`` that window starts one
+    # later than convolution's (the full correlation is the same either way).
+    n = a.shape[0]
+    start = n - 1 - (n - 1) // 2
+    return convolve(a, flip(v, 0), "full")[start:start + v.shape[0]]
 
 
 # ---------------------------------------------------------------------------- interpolation
@@ -304,8 +313,6 @@ def poly(seq_of_zeros):
 def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
     """Least-squares polynomial fit, as NumPy solves it (scaled Vandermonde + lstsq);
     differentiable in ``y`` (and ``x``, ``w``) through ``linalg.lstsq``."""
-    from ..numpy import linalg
-
     if full or cov:
         raise TypeError("numpy.polyfit(..., full=True or cov=True) is not differentiable in "
                         "arraygrad (yet)")
@@ -325,7 +332,7 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
         rhs = rhs * w if rhs.ndim == 1 else rhs * w[:, None]
     scale = sqrt(sum(lhs * lhs, axis=0))
     lhs = lhs / scale
-    c = linalg.lstsq(lhs, rhs, rcond)[0]
+    c = lstsq(lhs, rhs, rcond)[0]
     return c / scale if c.ndim == 1 else c / scale[:, None]
 
 
@@ -333,7 +340,6 @@ def polyfit(x, y, deg, rcond=None, full=False, w=None, cov=False):
 def roots(p):
     """The roots of a polynomial: eigenvalues of its companion matrix (differentiable
     through ``linalg.eigvals`` where the roots are simple)."""
-    from ..numpy import linalg
     from .index import setitem
 
     p = atleast_1d(_t(p))
@@ -348,7 +354,7 @@ def roots(p):
     if n > 1:
         a = Tensor(np.diag(np.ones(n - 2, dtype=np.result_type(p.dtype, float)), -1))
         a = setitem(a, 0, -p[1:] / p[0])
-        r = linalg.eigvals(a)
+        r = eigvals(a)
     else:
         r = Tensor(np.array([]))
     if trailing:

@@ -1,10 +1,6 @@
 """``arraygrad.scipy.linalg``: triangular and Cholesky solves and matrix functions,
-differentiable (batched over leading dimensions).
-
-``expm``, ``sqrtm`` and ``logm`` share one rule: the cotangent of a primary matrix
-function ``f`` at ``A`` is the Frechet derivative ``L_f(A^T, G)``, read off the upper-right
-block of ``f([[A^T, G], [0, A^T]])``; the rule calls ``f`` itself, so it differentiates
-again.
+differentiable (batched over leading dimensions). SciPy's names over the primitives of
+``ops/linalg/`` (``expm``, ``sqrtm`` and ``logm`` are in ``ops/linalg/matfun.py``).
 """
 
 from __future__ import annotations
@@ -13,12 +9,13 @@ from typing import Any
 
 import numpy as np
 
-from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
-from ..ops import decomp
 from ..ops import elementwise as ew
-from ..ops.decomp import expm, solve_triangular  # noqa: F401
-from ._util import as_tensor, raw, require
+from ..ops import linalg as decomp
+from ..ops.linalg._helpers import _T
+from ..ops.linalg.matfun import expm, logm, sqrtm  # noqa: F401
+from ..ops.linalg.solve import _solve, solve_triangular  # noqa: F401
+from ._util import as_tensor, raw
 
 __all__ = ["solve_triangular", "cho_factor", "cho_solve", "cholesky", "expm", "sqrtm",
            "logm", "inv", "det", "solve", "eigh", "svd", "qr", "pinv"]
@@ -52,22 +49,6 @@ def cholesky(a: Any, lower: bool = False, overwrite_a: bool = False,
     return decomp.cholesky(a, upper=not lower)
 
 
-def _matrix_function(name: str, node: str):
-    def fwd(a):
-        out = getattr(require("scipy.linalg"), name)(a)
-        return out[0] if isinstance(out, tuple) else out
-
-    fwd.__name__ = fwd.__qualname__ = name
-    fwd.__doc__ = f"``scipy.linalg.{name}``, differentiable."
-    op = primitive(node, arity=1)(fwd)
-    defvjp(op, lambda g, ans, a: decomp.matrix_function_vjp(op, a, g))
-    return op
-
-
-sqrtm = _matrix_function("sqrtm", "LinalgSqrtm")
-logm = _matrix_function("logm", "LinalgLogm")
-
-
 def inv(a: Any, overwrite_a: bool = False, check_finite: bool = True) -> Tensor:
     return decomp.inv(a)
 
@@ -81,10 +62,10 @@ def solve(a: Any, b: Any, lower: bool = False, overwrite_a: bool = False,
           transposed: bool = False) -> Tensor:
     """``scipy.linalg.solve`` (a general solve; ``assume_a`` only picks SciPy's method)."""
     if transposed:
-        a = decomp._T(as_tensor(a))
+        a = _T(as_tensor(a))
     if np.ndim(raw(b)) == 1:
         return decomp.solve(a, b)
-    return decomp._solve(a, b)
+    return _solve(a, b)
 
 
 def eigh(a: Any, lower: bool = True, eigvals_only: bool = False, **kwargs: Any) -> Any:

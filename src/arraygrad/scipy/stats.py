@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 
 from ..core.tensor import Tensor
-from ..ops import decomp
 from ..ops import elementwise as ew
 from ..ops import reduce as red
 from ..ops import shape as shp
+from ..ops.linalg import _helpers as _la
+from ..ops.linalg import cholesky, solve_triangular
 from . import special as sp
 from ._util import as_tensor, no_grad_for, raw, require
 
@@ -240,11 +241,11 @@ class _MultivariateNormal(_Distribution):
         elif x.ndim == 1 and dim == 1:
             x = shp.expand_dims(x, -1)
         diff = x - mean if mean is not None else x
-        lower = decomp.cholesky(cov)
+        lower = cholesky(cov)
         flat = shp.reshape(diff, (-1, dim))
-        z = decomp.solve_triangular(lower, shp.swapaxes(flat, 0, 1), lower=True)
+        z = solve_triangular(lower, shp.swapaxes(flat, 0, 1), lower=True)
         maha = red.sum(z * z, axis=0)
-        half_logdet = red.sum(ew.log(decomp._diag(lower)))
+        half_logdet = red.sum(ew.log(_la._diag(lower)))
         out = -0.5 * (dim * _LOG_2PI + maha) - half_logdet
         out = shp.reshape(out, diff.shape[:-1])
         return shp.squeeze(out) if out.ndim else out

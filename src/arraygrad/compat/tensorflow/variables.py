@@ -34,7 +34,7 @@ class Variable(_AgVariable):
 
     def __repr__(self) -> str:
         name = self.name if self.name is not None else "Variable"
-        arr = self.numpy()
+        arr = self.numpy(force=True)
         value = repr(arr.item()) if arr.ndim == 0 else repr(arr)
         return (f"<tf.Variable '{name}:0' shape={_tf_shape(arr)} dtype={arr.dtype.name}, "
                 f"numpy={value}>")

@@ -1,5 +1,5 @@
-"""Products and norms: matmul, dot, tensordot, inner, outer, vdot, vecdot, matvec, vecmat,
-cross, kron (einsum has a module of its own), and the 2-norm."""
+"""Products: matmul, dot, tensordot, inner, outer, vdot, vecdot, matvec, vecmat, cross and
+kron (einsum has a module of its own)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,13 @@ from typing import Any
 
 import numpy as np
 
-from ..core.primitive import defvjp, primitive, raise_named, wrap
-from ..core.tensor import Tensor
-from ._compose import as_tensor as _t
-from ._compose import data_of as _raw
-from ._compose import no_out, records
-from .elementwise import conjugate, multiply, where
-from .reduce import restore_reduced
-from .shape import expand_dims, ravel, reshape, squeeze, swapaxes, transpose
+from ...core.primitive import defvjp, primitive, raise_named, wrap
+from ...core.tensor import Tensor
+from .._compose import as_tensor as _t
+from .._compose import data_of as _raw
+from .._compose import no_out, records
+from ..elementwise import conjugate, multiply
+from ..shape import expand_dims, ravel, reshape, squeeze, swapaxes, transpose
 
 
 @primitive("Mm", arity=2)
@@ -155,7 +154,7 @@ def vecdot(x1: Any, x2: Any, /, out: Any = None, *, axis: int = -1, **kwargs: An
     _ufunc_kwargs("vecdot", kwargs)
     if not (records(x1) or records(x2)):
         return wrap(np.vecdot(_raw(x1), _raw(x2), axis=axis, **kwargs))
-    from .reduce import sum as _sum
+    from ..reduce import sum as _sum
 
     x1 = _t(x1)
     if x1.dtype.kind == "c":
@@ -189,7 +188,7 @@ def cross(a: Any, b: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1,
     """``numpy.cross`` of 2- or 3-vectors, written with products and ``stack``."""
     if not (records(a) or records(b)):
         return wrap(np.cross(_raw(a), _raw(b), axisa, axisb, axisc, axis))
-    from .shape import broadcast_arrays, moveaxis, stack
+    from ..shape import broadcast_arrays, moveaxis, stack
 
     if axis is not None:
         axisa = axisb = axisc = axis
@@ -228,42 +227,3 @@ def kron(a: Any, b: Any) -> Tensor:
     a2 = reshape(a, tuple(v for n in sa for v in (n, 1)))
     b2 = reshape(b, tuple(v for n in sb for v in (1, n)))
     return reshape(a2 * b2, tuple(x * y for x, y in zip(sa, sb)))
-
-
-@primitive("LinalgVectorNorm")
-def _norm2(x, axis=None, keepdims=False):
-    if axis is None:
-        out = np.linalg.norm(x.reshape(-1))
-        return out.reshape((1,) * x.ndim) if keepdims else out
-    return np.linalg.norm(x, axis=axis, keepdims=keepdims)
-
-
-def _norm2_grad(g, ans, x, axis=None, keepdims=False):
-    # d|x|/dx = x / |x|; at x = 0 we pick 0 (the minimum-norm subgradient, as PyTorch).
-    ans = restore_reduced(ans, x, axis, keepdims)
-    safe = where(ans._data == 0, 1, ans)
-    xc = conjugate(x) if x.dtype.kind == "c" else x
-    return restore_reduced(g, x, axis, keepdims) * xc / safe
-
-
-defvjp(_norm2, _norm2_grad, save_ans=True)
-
-
-def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:
-    """``numpy.linalg.norm``. The 2-norm and Frobenius norm are built in here; other
-    ``ord`` values come with the wider linalg module."""
-    if ord is None or (ord == 2 and axis is not None and not isinstance(axis, tuple)) or (
-        ord == "fro"
-    ):
-        if isinstance(axis, tuple) and len(axis) == 1:
-            axis = axis[0]
-        return _norm2(x, axis=axis, keepdims=keepdims)
-    from ..numpy import linalg as _linalg
-
-    impl = getattr(_linalg, "_norm_general", None)
-    if impl is None:
-        raise NotImplementedError(
-            f"linalg.norm: ord={ord!r} is not supported yet by arraygrad; "
-            "ord=None (2-norm / Frobenius) is"
-        )
-    return impl(x, ord=ord, axis=axis, keepdims=keepdims)
