@@ -15,6 +15,7 @@ import pytest
 
 import arraygrad as ag
 from arraygrad import numpy as anp
+from arraygrad.compat import print_style
 from arraygrad.compat.mxnet import autograd as mx_autograd
 
 sc = pytest.importorskip("scipy.special")
@@ -82,7 +83,8 @@ def test_integer_and_boolean_casts_have_no_gradient_and_pass():
     x = leaf(1.7, 2.2)
     np.testing.assert_array_equal(np.int64(x), [1, 2])
     np.testing.assert_array_equal(np.asarray(x, dtype=bool), [True, True])
-    assert x.tolist() == [1.7, 2.2] and repr(x).startswith("tensor(")
+    with print_style("arraygrad"):  # a front door imported earlier may have set its own
+        assert x.tolist() == [1.7, 2.2] and repr(x).startswith("tensor(")
 
 
 # ---------------------------------------------------------------------------- Python maps

@@ -133,9 +133,9 @@ def gradcheck(
                 f"gradcheck needs float64 or complex128 inputs for accurate finite differences; "
                 f"got {x.dtype}"
             )
-    n_out = sum(o.size * (2 if np.iscomplexobj(o.numpy()) else 1)
+    n_out = sum(o.size * (2 if o.dtype.kind == "c" else 1)
                 for o in _outputs(f, [x.detach() for x in xs]))
-    steps = sum(x.size * (2 if np.iscomplexobj(x.numpy()) else 1) for x in xs) + n_out
+    steps = sum(x.size * (2 if x.dtype.kind == "c" else 1) for x in xs) + n_out
     show = False if progress is False or (progress is None and steps < PROGRESS_MIN_STEPS) \
         else progress
     with _progress_bar(total=steps, desc="gradcheck", unit="step", enabled=show) as bar:

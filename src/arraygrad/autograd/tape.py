@@ -76,6 +76,7 @@ class GradientTape:
         self._used = False
         self._start: int | None = None
         self._saved_state: tuple | None = None
+        self._span: list = [0, 0]  # the node sequence numbers this tape recorded
 
     # ------------------------------------------------------------------ recording
     def __enter__(self) -> GradientTape:
@@ -88,6 +89,9 @@ class GradientTape:
         s.grad_enabled = True
         s.refresh()
         _tapes().append(self)
+        s.tapes_open += 1
+        self._span = [next(_sequence), None]
+        s.tape_spans.append(self._span)
         self._recording = True
         for t in self._watched.values():  # re-entering: watched tensors record again
             self._turn_on(t)
@@ -102,6 +106,8 @@ class GradientTape:
         st = _tapes()
         if self in st:
             st.remove(self)
+            STATE.tapes_open -= 1
+            self._span[1] = next(_sequence)
         self._recording = False
         self._release()
 

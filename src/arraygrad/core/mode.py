@@ -12,6 +12,7 @@ and an op records when some input has ``0 < _rg <= level``.
 
 from __future__ import annotations
 
+import collections
 import threading
 
 __all__ = [
@@ -36,6 +37,12 @@ class _State(threading.local):
         self.recording = False
         self.training = False
         self.level = 1
+        # TensorFlow-style tapes: ``t.numpy()`` / ``np.asarray(t)`` of a tensor recorded by
+        # one is allowed, as TensorFlow allows it (the array is a constant, by TF's design).
+        # Open tapes, and the node-sequence spans [start, end] the recent tapes recorded
+        # (bounded: an older tape's tensor is refused, loudly, never silently wrong).
+        self.tapes_open = 0
+        self.tape_spans: collections.deque = collections.deque(maxlen=64)
 
     def refresh(self) -> None:
         self.level = 0 if not self.grad_enabled else (2 if self.recording else 1)

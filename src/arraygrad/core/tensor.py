@@ -476,9 +476,21 @@ def _is_device_like(obj: Any) -> bool:
 def _escapes(t: Tensor) -> bool:
     """Would a plain array made from ``t`` silently drop a gradient? Yes when it requires
     grad in PyTorch's sense (``_rg == 1``, whatever the grad mode, as PyTorch) or when it
-    is being recorded (an MXNet-style tensor inside ``autograd.record()``)."""
+    is being recorded (an MXNet-style tensor inside ``autograd.record()``). Not inside a
+    ``GradientTape``: TensorFlow's ``.numpy()`` there is an explicit constant, and the
+    book's TensorFlow code relies on it."""
     rg = t._rg
-    return rg == 1 or (rg != 0 and rg <= STATE.level)
+    if not (rg == 1 or (rg != 0 and rg <= STATE.level)):
+        return False
+    return not (STATE.tapes_open or _recorded_by_tape(t))
+
+
+def _recorded_by_tape(t: Tensor) -> bool:
+    node = t._node
+    if node is None:
+        return False
+    seq = node.seq
+    return any(start <= seq and (end is None or seq <= end) for start, end in STATE.tape_spans)
 
 
 def _escape_error(t: Tensor, how: str) -> RuntimeError:
