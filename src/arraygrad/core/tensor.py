@@ -302,7 +302,8 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         # numpy.asarray / numpy.array and NumPy code without an arraygrad twin land here.
         # An integer or boolean array has no gradient by nature (``np.int64(x)``): allowed.
-        if _escapes(self) and (dtype is None or np.dtype(dtype).kind in "fcOV"):
+        if _escapes(self) and (dtype is None or np.dtype(dtype).kind in "fcOV") \
+                and not _reads_structure_only():
             raise _escape_error(self, "__array__")
         arr = self.numpy(force=True)
         if dtype is not None and arr.dtype != dtype:
@@ -491,6 +492,19 @@ def _recorded_by_tape(t: Tensor) -> bool:
         return False
     seq = node.seq
     return any(start <= seq and (end is None or seq <= end) for start, end in STATE.tape_spans)
+
+
+# NumPy functions that convert an array-like only to read its structure: no value leaves
+# the graph, so a tensor that requires grad may pass through them (``np.ndim([x, y])``).
+_STRUCTURE_ONLY = frozenset(f"numpy.{n}" for n in (
+    "ndim", "shape", "size", "result_type", "iscomplexobj", "isrealobj", "min_scalar_type"))
+
+
+def _reads_structure_only() -> bool:
+    import sys
+
+    caller, _ = _foreign_caller(sys._getframe(2))
+    return caller in _STRUCTURE_ONLY
 
 
 def _escape_error(t: Tensor, how: str) -> RuntimeError:

@@ -46,7 +46,8 @@ def matmul(a: Any, b: Any, /, out: Any = None, **kwargs: Any) -> Tensor:
             return wrap(np.matmul(_raw(a), _raw(b), **kwargs))
         except (TypeError, ValueError) as exc:
             raise_named("matmul", (_raw(a), _raw(b)), exc)
-    na, nb = _ndim(a), _ndim(b)
+    a, b = _t(a), _t(b)  # an array-like holding tensors becomes one recorded tensor
+    na, nb = a.ndim, b.ndim
     if na == 0 or nb == 0:
         raise ValueError(
             "matmul: input operand does not have enough dimensions (0-d operands are not "
@@ -78,7 +79,8 @@ def dot(a: Any, b: Any, out: Any = None) -> Tensor:
             return wrap(np.dot(_raw(a), _raw(b)))
         except (TypeError, ValueError) as exc:
             raise_named("dot", (_raw(a), _raw(b)), exc)
-    na, nb = _ndim(a), _ndim(b)
+    a, b = _t(a), _t(b)  # an array-like holding tensors becomes one recorded tensor
+    na, nb = a.ndim, b.ndim
     if na == 0 or nb == 0:
         return multiply(a, b)
     if na <= 2 and nb <= 2:
