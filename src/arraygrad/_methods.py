@@ -241,8 +241,9 @@ def _mean(self, axis=None, dtype=None, keepdims=False, **kw):
 
 
 def _axis_kw(axis, kw):
-    # PyTorch spells it dim=, keepdim=
-    return kw.pop("dim", axis)
+    # PyTorch spells it dim=, keepdim=; PyTorch and MXNet accept a list of axes
+    axis = kw.pop("dim", axis)
+    return tuple(axis) if isinstance(axis, list) else axis
 
 
 def _keep(keepdims, kw):
@@ -252,6 +253,14 @@ def _keep(keepdims, kw):
 def _reducer(fn):
     def method(self, axis=None, keepdims=False, **kw):
         return fn(self, axis=_axis_kw(axis, kw), keepdims=_keep(keepdims, kw))
+
+    return method
+
+
+def _scan(fn):
+    # cumsum/cumprod: NumPy's axis= or PyTorch's dim=
+    def method(self, axis=None, dtype=None, **kw):
+        return fn(self, axis=_axis_kw(axis, kw), dtype=dtype, **kw)
 
     return method
 
@@ -325,8 +334,8 @@ _METHODS = {
     # NumPy's ndarray methods (NumPy's semantics: sort and put work in place)
     "var": _method(rd.var),
     "std": _method(rd.std),
-    "cumsum": _method(sc.cumsum),
-    "cumprod": _method(sc.cumprod),
+    "cumsum": _scan(sc.cumsum),
+    "cumprod": _scan(sc.cumprod),
     "sort": so.sort_inplace,
     "argsort": _method(so.argsort),
     "searchsorted": _method(so.searchsorted),

@@ -40,13 +40,16 @@ from typing import Any, NamedTuple
 
 import numpy as _onp
 
-from .. import autograd as _ag
-from .. import numpy as _anp
-from .._printing import set_style as _set_style
-from ..core.tensor import Tensor
-from ..core.tensor import tensor as _tensor
-from ..ops import shape as _shape
-from ._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from ... import autograd as _ag
+from ... import numpy as _anp
+from ..._printing import set_style as _set_style
+from ...core.tensor import Tensor
+from ...core.tensor import tensor as _tensor
+from ...ops import shape as _shape
+from .._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from . import _tensor_methods as _torch_methods
+from ._generator import Generator, default_generator
+from .serialization import load, save
 
 # ---------------------------------------------------------------------------- dtypes
 
@@ -93,21 +96,20 @@ def is_tensor(obj: Any) -> bool:
 
 # ---------------------------------------------------------------------------- the generator
 
-_rng = _onp.random.default_rng()
+_rng = default_generator  # every draw of the front door goes through this one object
 
 
-def manual_seed(seed: Any) -> Any:
-    """Seed this module's generator (``rand randn randint randperm normal``)."""
-    global _rng
-    _rng = _onp.random.default_rng(_b.int(seed) % 2**64)
-    return _rng
+def manual_seed(seed: Any) -> Generator:
+    """Seed the front door's generator (``rand randn randint randperm normal``, layer
+    initialisation, dropout masks, shuffling loaders), in place."""
+    return _rng.manual_seed(seed)
 
 
 seed = manual_seed
 
 
 def initial_seed() -> int:
-    return 0
+    return _rng.initial_seed()
 
 
 # ---------------------------------------------------------------------------- creation
@@ -151,6 +153,25 @@ def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
 def from_numpy(a: _onp.ndarray) -> Tensor:
     """Shares the memory of ``a``, as in PyTorch."""
     return Tensor._make(a)
+
+
+def _typed_constructor(dtype: Any, name: str):
+    def construct(*data: Any) -> Tensor:
+        """A tensor of this type from data (a list, array or tensor) or from sizes."""
+        if len(data) == 1 and not isinstance(data[0], (_b.int, _onp.integer)):
+            return tensor(data[0], dtype=dtype)
+        return _anp.empty(_size_args(data, None), dtype=dtype)
+
+    construct.__name__ = construct.__qualname__ = name
+    return construct
+
+
+FloatTensor = _typed_constructor(float32, "FloatTensor")
+DoubleTensor = _typed_constructor(float64, "DoubleTensor")
+LongTensor = _typed_constructor(int64, "LongTensor")
+IntTensor = _typed_constructor(int32, "IntTensor")
+BoolTensor = _typed_constructor(bool, "BoolTensor")
+ByteTensor = _typed_constructor(uint8, "ByteTensor")
 
 
 def _float_dtype(dtype: Any) -> Any:
@@ -291,6 +312,18 @@ sin = _anp.sin
 cos = _anp.cos
 tan = _anp.tan
 tanh = _anp.tanh
+sinh = _anp.sinh
+cosh = _anp.cosh
+asin = arcsin = _anp.arcsin
+acos = arccos = _anp.arccos
+atan = arctan = _anp.arctan
+log2 = _anp.log2
+log10 = _anp.log10
+log1p = _anp.log1p
+expm1 = _anp.expm1
+floor = _anp.floor
+ceil = _anp.ceil
+trunc = _anp.trunc
 sqrt = _anp.sqrt
 square = _anp.square
 abs = absolute = _anp.abs  # noqa: A001
@@ -319,8 +352,10 @@ conj = _anp.conj
 allclose = _anp.allclose
 
 
-def _dim(dim: Any, axis: Any) -> Any:
-    return axis if dim is None else dim
+def _dim(dim: Any, axis: Any = None) -> Any:
+    """PyTorch's ``dim`` (or NumPy's ``axis``); a list of axes as NumPy's tuple."""
+    d = axis if dim is None else dim
+    return tuple(d) if isinstance(d, list) else d
 
 
 def sum(input: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None,  # noqa: A001, A002
@@ -334,7 +369,7 @@ def mean(input: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None,  
 
 
 def prod(input: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None) -> Tensor:  # noqa: A002
-    return _anp.prod(input, axis=dim, keepdims=keepdim)
+    return _anp.prod(input, axis=_dim(dim), keepdims=keepdim)
 
 
 class _ValuesIndices(NamedTuple):
@@ -387,6 +422,17 @@ def stack(tensors: Any, dim: int = 0) -> Tensor:
     return _anp.stack(list(tensors), axis=dim)
 
 
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
+    """PyTorch's default is matrix indexing ('ij'), NumPy's is 'xy'."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    return tuple(_anp.meshgrid(*tensors, indexing=indexing))
+
+
+def cumsum(input: Any, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+    return _anp.cumsum(input, axis=dim, dtype=dtype)
+
+
 def reshape(input: Any, shape: Any) -> Tensor:  # noqa: A002
     return _anp.reshape(input, tuple(shape))
 
@@ -420,7 +466,7 @@ def detach(input: Any) -> Tensor:  # noqa: A002
 
 
 def _functional() -> Any:
-    from ..nn import functional as F
+    from ...nn import functional as F
 
     return F
 
@@ -465,12 +511,16 @@ autograd = Namespace(
 )
 
 
+_SUBMODULES = ("nn", "optim", "utils", "distributions")
+
+
 def __getattr__(name: str) -> Any:
-    # ``torch.nn`` is arraygrad.nn (imported on first use: it is the heavier layer).
-    if name == "nn":
+    # The submodules (``torch.nn``, ``torch.optim``, ``torch.utils.data``,
+    # ``torch.distributions``) are imported on first use: they pull in the heavier layers.
+    if name in _SUBMODULES:
         import importlib
 
-        return importlib.import_module("arraygrad.nn")
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"arraygrad's torch front door has no {name!r}")
 
 
@@ -518,4 +568,5 @@ def _install_tensor_methods() -> None:
 
 
 _install_tensor_methods()
+_torch_methods.install()
 _set_style("torch")
