@@ -67,7 +67,11 @@ def _load_oracle_module(stem: str) -> types.ModuleType:
 
 def d2l_module(backend: str) -> types.ModuleType:
     if backend == "torch":
-        _load_oracle_module("torchvision_standin")
+        import torchvision_standin
+
+        vision = _load_oracle_module("torchvision_standin")
+        # one data set for both runs: the oracle's copy reads the same pixels and size
+        vision.SIZE, vision._SPLITS = torchvision_standin.SIZE, torchvision_standin._SPLITS
         return _load_oracle_module("d2l_torch")
     import d2l_torch
 
@@ -86,7 +90,7 @@ def cells(chapter: str, backend: str = "arraygrad") -> list[str]:
     text = (CHAPTERS / f"{chapter}.py").read_text()
     if backend == "torch":
         text = oracle_source(text)
-    return [c for c in re.split(r"^# %%.*$", text, flags=re.M) if c.strip()]
+    return re.split(r"^# %%.*$", text, flags=re.M)[1:]  # (before the first: the docstring)
 
 
 # ---------------------------------------------------------------------------- shared randomness
@@ -161,6 +165,7 @@ def _shared_patches(torch: Any, d2l: Any, shared: Shared, records: dict, backend
         k = shared.n_optimizers
         shared.n_optimizers += 1
         if backend == "arraygrad":
+            del shared.initial[k:]
             shared.initial.append([np.array(p.detach().numpy()) for p in ps])
         else:
             with torch.no_grad():
@@ -182,6 +187,7 @@ def _shared_patches(torch: Any, d2l: Any, shared: Shared, records: dict, backend
             records.setdefault(name, []).append(out)
             return out
 
+        wrapped._recording = True
         return wrapped
 
     data_proxy = _Proxy(torch.utils.data, DataLoader=DataLoader)
@@ -191,7 +197,10 @@ def _shared_patches(torch: Any, d2l: Any, shared: Shared, records: dict, backend
     d2l_patches = {"normal": normal, "data": data_proxy, "torch": torch_proxy,
                    "train_epoch_ch3": recording("train_epoch_ch3", d2l.train_epoch_ch3),
                    "evaluate_loss": recording("evaluate_loss", d2l.evaluate_loss)}
-    return torch_proxy, data_proxy, d2l_patches
+    return torch_proxy, data_proxy, d2l_patches, recording
+
+
+RECORDED = ("train_epoch_ch3", "evaluate_loss")
 
 
 # ---------------------------------------------------------------------------- running
@@ -206,12 +215,15 @@ def _from_book_check(exc: AssertionError) -> bool:
 
 
 def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
-        seed: int = 0, upto: int | None = None, keep_going: bool = False) -> dict:
+        seed: int = 0, upto: int | None = None, keep_going: bool = False,
+        then: Any = None) -> dict:
     """Execute the chapter's cells (the first ``upto``) in one namespace; returns it, with
     ``__outputs__`` (each cell's printed text), ``__records__`` (see the module docstring)
     and ``__book_checks__`` (the messages of the book's ``train_ch3`` asserts that failed:
     with ``keep_going`` such a failure ends its cell only; comparisons on small data sets
-    use it, since the book's thresholds are for 60,000 images)."""
+    use it, since the book's thresholds are for 60,000 images). ``then(ns)``, if given,
+    runs after the cells, as one more cell would (e.g. a chapter function called with
+    other arguments)."""
     import matplotlib.pyplot as plt
 
     torch = torch_module(backend)
@@ -225,8 +237,8 @@ def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
     patches = None
     if shared is not None:
         shared.start()
-        torch_proxy, data_proxy, d2l_patches = _shared_patches(torch, d2l, shared, records,
-                                                               backend)
+        torch_proxy, data_proxy, d2l_patches, recording = _shared_patches(
+            torch, d2l, shared, records, backend)
         saved = {k: d2l.__dict__[k] for k in d2l_patches}
         d2l.__dict__.update(d2l_patches)
         patches = {"torch": torch_proxy, "data": data_proxy}
@@ -245,6 +257,15 @@ def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
                 for name, proxy in patches.items():
                     if ns.get(name) is proxy.__dict__["_real"]:
                         ns[name] = proxy
+                for name in RECORDED:  # the chapter's own copies of the helpers
+                    fn = ns.get(name)
+                    if callable(fn) and not getattr(fn, "_recording", False):
+                        ns[name] = recording(name, fn)
+        if then is not None:
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                then(ns)
+            outputs.append(buf.getvalue())
     finally:
         d2l.__dict__.update(saved)
         plt.close("all")

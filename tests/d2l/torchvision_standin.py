@@ -11,10 +11,10 @@ this file with ``torch`` pointed at real PyTorch too, so both see the same pixel
 
 from __future__ import annotations
 
+import fashion
 import numpy as np
 
 import arraygrad.compat.torch as torch
-import fashion
 
 _SPLITS: dict = {}
 SIZE = {"n_train": 2000, "n_test": 500}

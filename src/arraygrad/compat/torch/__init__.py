@@ -49,7 +49,7 @@ from ...ops import shape as _shape
 from .._util import Namespace, cast_leaf, is_float_like, python_data_dtype
 from . import _tensor_methods as _torch_methods
 from ._generator import Generator, default_generator
-from .serialization import load, save
+from .serialization import load, save  # noqa: F401 - torch.save, torch.load
 
 # ---------------------------------------------------------------------------- dtypes
 
@@ -377,23 +377,23 @@ class _ValuesIndices(NamedTuple):
     indices: Any
 
 
-def max(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A001, A002
-    """``torch.max(x)``: the maximum; ``torch.max(x, dim)``: (values, indices)."""
-    if isinstance(dim, Tensor):
-        return _anp.maximum(input, dim)
-    if dim is None:
-        return _anp.max(input)
-    return _ValuesIndices(_anp.max(input, axis=dim, keepdims=keepdim),
-                          _anp.argmax(input, axis=dim, keepdims=keepdim))
+def _extreme(pairwise: Any, reduce: Any, arg: Any) -> Any:
+    def fn(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A002
+        if isinstance(dim, Tensor):  # torch.max(x, y): elementwise
+            return pairwise(input, dim)
+        if dim is None:
+            return reduce(input)
+        return _ValuesIndices(reduce(input, axis=dim, keepdims=keepdim),
+                              arg(input, axis=dim, keepdims=keepdim))
+
+    return fn
 
 
-def min(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A001, A002
-    if isinstance(dim, Tensor):
-        return _anp.minimum(input, dim)
-    if dim is None:
-        return _anp.min(input)
-    return _ValuesIndices(_anp.min(input, axis=dim, keepdims=keepdim),
-                          _anp.argmin(input, axis=dim, keepdims=keepdim))
+max = _extreme(_anp.maximum, _anp.max, _anp.argmax)  # noqa: A001
+max.__doc__ = """``torch.max(x)``: the maximum; ``torch.max(x, dim)``: (values, indices);
+``torch.max(x, y)``: the elementwise maximum."""
+min = _extreme(_anp.minimum, _anp.min, _anp.argmin)  # noqa: A001
+min.__doc__ = "``torch.min``: as ``torch.max``, for the minimum."
 
 
 def argmax(input: Any, dim: Any = None, keepdim: Any = False) -> Tensor:  # noqa: A002

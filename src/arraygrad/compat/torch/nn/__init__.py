@@ -18,7 +18,6 @@ import sys as _sys
 from typing import Any
 
 from .... import nn as _nn
-from ....nn import functional
 from ....nn import (  # noqa: F401 - re-exported under PyTorch's names
     BCELoss,
     BCEWithLogitsLoss,
@@ -40,9 +39,10 @@ from ....nn import (  # noqa: F401 - re-exported under PyTorch's names
     Softplus,
     Tanh,
     UninitializedParameter,
+    functional,
 )
 from .._generator import default_generator as _rng
-from . import init
+from . import init  # noqa: F401 - torch.nn.init
 
 # ``import arraygrad.compat.torch.nn.functional as F`` finds the very module.
 _sys.modules[__name__ + ".functional"] = functional
