@@ -333,3 +333,26 @@ def test_load_refuses_code_unless_weights_only_false(tmp_path):
         torch.load(tmp_path / "evil")
     torch.save({"n": 3, "t": torch.ones(2)}, tmp_path / "ok")
     assert torch.load(tmp_path / "ok", weights_only=False)["n"] == 3
+
+
+# ---------------------------------------------------------------------------- devices
+
+
+def test_devices_as_the_use_gpu_chapter_asks():
+    assert torch.device("cpu") == "cpu" and torch.device("cuda:1").index == 1
+    assert torch.device("cuda", 1) == "cuda:1" and torch.device("cuda").type == "cuda"
+    assert str(real.device("cuda", 1)) == "cuda:1"
+    with pytest.raises(RuntimeError, match="device type"):
+        torch.device("tpu")
+
+    def try_gpu(i=0):  # d2l.try_gpu, verbatim
+        if torch.cuda.device_count() >= i + 1:
+            return torch.device(f'cuda:{i}')
+        return torch.device('cpu')
+
+    dev = try_gpu()
+    X = torch.ones(2, 3, device=dev)
+    assert X.device == dev and torch.rand(2, 3, device=dev).device == dev
+    net = nn.Sequential(nn.Linear(3, 1)).to(device=dev)
+    assert net(X).shape == (2, 1) and net[0].weight.data.device == dev
+    assert torch.cuda.is_available() == (torch.cuda.device_count() > 0)

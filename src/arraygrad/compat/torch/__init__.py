@@ -42,6 +42,8 @@ import numpy as _onp
 
 from ... import autograd as _ag
 from ... import numpy as _anp
+from ..._backend import Device as _Device
+from ..._backend import parse_device as _parse_device
 from ..._printing import set_style as _set_style
 from ...core.tensor import Tensor
 from ...core.tensor import tensor as _tensor
@@ -123,9 +125,11 @@ def _size_args(size: tuple, kw_size: Any) -> tuple:
     return tuple(_b.int(s) for s in size)
 
 
-def _leaf(t: Tensor, dtype: Any, requires_grad: Any) -> Tensor:
+def _leaf(t: Tensor, dtype: Any, requires_grad: Any, device: Any = None) -> Tensor:
     if dtype is not None:
         t = cast_leaf(t, dtype)
+    if device is not None and _parse_device(device) != "cpu":
+        t = t.to(device)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -181,19 +185,19 @@ def _float_dtype(dtype: Any) -> Any:
 def zeros(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
           out: Any = None) -> Tensor:
     return _leaf(_anp.zeros(_size_args(size, None), dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
          out: Any = None) -> Tensor:
     return _leaf(_anp.ones(_size_args(size, None), dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
           out: Any = None) -> Tensor:
     return _leaf(_anp.empty(_size_args(size, None), dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: Any = False,
@@ -201,7 +205,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: Any = Fal
     if dtype is None:
         dtype = python_data_dtype(fill_value, _default_float, _onp.int64)
     size = (size,) if isinstance(size, (_b.int, _onp.integer)) else tuple(size)
-    return _leaf(_anp.full(size, fill_value, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.full(size, fill_value, dtype=dtype), None, requires_grad, device)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
@@ -210,44 +214,44 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     args = (start,) if end is None else (start, end, step)
     if dtype is None:
         dtype = _default_float if is_float_like(*args) else _onp.int64
-    return _leaf(_anp.arange(*args, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.arange(*args, dtype=dtype), None, requires_grad, device)
 
 
 def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: Any = False,
              device: Any = None) -> Tensor:
     return _leaf(_anp.linspace(start, end, steps, dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: Any = False, device: Any = None) -> Tensor:
     return _leaf(_anp.logspace(start, end, steps, base=base, dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: Any = False,
         device: Any = None) -> Tensor:
-    return _leaf(_anp.eye(n, m, dtype=_float_dtype(dtype)), None, requires_grad)
+    return _leaf(_anp.eye(n, m, dtype=_float_dtype(dtype)), None, requires_grad, device)
 
 
 def zeros_like(input: Any, dtype: Any = None, requires_grad: Any = False,  # noqa: A002
                device: Any = None) -> Tensor:
-    return _leaf(_anp.zeros_like(input, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.zeros_like(input, dtype=dtype), None, requires_grad, device)
 
 
 def ones_like(input: Any, dtype: Any = None, requires_grad: Any = False,  # noqa: A002
               device: Any = None) -> Tensor:
-    return _leaf(_anp.ones_like(input, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.ones_like(input, dtype=dtype), None, requires_grad, device)
 
 
 def empty_like(input: Any, dtype: Any = None, requires_grad: Any = False,  # noqa: A002
                device: Any = None) -> Tensor:
-    return _leaf(_anp.empty_like(input, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.empty_like(input, dtype=dtype), None, requires_grad, device)
 
 
 def full_like(input: Any, fill_value: Any, dtype: Any = None,  # noqa: A002
               requires_grad: Any = False, device: Any = None) -> Tensor:
-    return _leaf(_anp.full_like(input, fill_value, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.full_like(input, fill_value, dtype=dtype), None, requires_grad, device)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: Any = False,
@@ -255,7 +259,7 @@ def randn(*size: Any, dtype: Any = None, requires_grad: Any = False,
     """Standard normal draws (this module's generator), float32."""
     shape = _size_args(size, kw.pop("size", None))
     data = (generator or _rng).standard_normal(shape)
-    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad)
+    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad, device)
 
 
 def rand(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
@@ -263,7 +267,7 @@ def rand(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any 
     """Uniform draws on [0, 1) (this module's generator), float32."""
     shape = _size_args(size, kw.pop("size", None))
     data = (generator or _rng).random(shape)
-    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad)
+    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad, device)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,
@@ -271,13 +275,13 @@ def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None
     if high is None:
         low, high = 0, low
     data = (generator or _rng).integers(low, high, size=tuple(size))
-    return _leaf(Tensor._make(_onp.asarray(data)), dtype or _onp.int64, requires_grad)
+    return _leaf(Tensor._make(_onp.asarray(data)), dtype or _onp.int64, requires_grad, device)
 
 
 def randperm(n: int, dtype: Any = None, requires_grad: Any = False, device: Any = None,
              generator: Any = None) -> Tensor:
     return _leaf(Tensor._make((generator or _rng).permutation(n)), dtype or _onp.int64,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
@@ -511,7 +515,25 @@ autograd = Namespace(
 )
 
 
-_SUBMODULES = ("nn", "optim", "utils", "distributions")
+_SUBMODULES = ("nn", "optim", "utils", "distributions", "cuda")
+
+
+def device(type: Any, index: int | None = None) -> _Device:  # noqa: A002
+    """``torch.device('cpu')``, ``torch.device('cuda:1')``, ``torch.device('cuda', 1)``: a
+    device name (a ``str`` with ``.type`` and ``.index``). Making one needs no GPU."""
+    if isinstance(type, _Device) and index is None:
+        return type
+    name = str(type)
+    kind = name.split(":", 1)[0]
+    if kind not in ("cpu", "cuda") or (":" in name and not name.split(":", 1)[1].isdigit()):
+        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device "
+                           f"string: {name}")
+    if index is not None:
+        if ":" in name:
+            raise RuntimeError(f"type (string) must not include an index because index was "
+                               f"passed explicitly: {name}")
+        name = f"{name}:{_b.int(index)}"
+    return _Device(name)
 
 
 def __getattr__(name: str) -> Any:
