@@ -242,7 +242,13 @@ def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
         saved = {k: d2l.__dict__[k] for k in d2l_patches}
         d2l.__dict__.update(d2l_patches)
         patches = {"torch": torch_proxy, "data": data_proxy}
+    style = contextlib.nullcontext()
+    if backend == "arraygrad":  # PyTorch's printing, whatever another test left set
+        from arraygrad.compat import print_style
+
+        style = print_style("torch")
     try:
+        style.__enter__()
         for i, cell in enumerate(cells(chapter, backend)[:upto]):
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf):
@@ -267,6 +273,7 @@ def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
                 then(ns)
             outputs.append(buf.getvalue())
     finally:
+        style.__exit__(None, None, None)
         d2l.__dict__.update(saved)
         plt.close("all")
     ns["__outputs__"], ns["__records__"] = outputs, records
