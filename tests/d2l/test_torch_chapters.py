@@ -285,3 +285,34 @@ def test_underfit_overfit_agrees_with_pytorch(in_tmp):
     ours, theirs, _ = _both("underfit_overfit", upto=6, then=fit_cubic)
     _same_records(ours, theirs, "evaluate_loss")
     _same_printed(ours, theirs, atol=1e-6)
+
+
+# ---------------------------------------------------------------------------- displays
+
+
+def _normalised(text: str) -> str:
+    """What may differ by design: shapes are tuples (not torch.Size), object ids, the
+    class behind torch.Tensor."""
+    import re
+
+    text = re.sub(r"torch\.Size\(\[(\d+)\]\)", r"(\1,)", text)
+    text = re.sub(r"torch\.Size\(\[([\d, ]+)\]\)", r"(\1)", text)
+    text = re.sub(r"id\(Z\): \d+", "id(Z): N", text)
+    return text.replace("arraygrad.core.tensor.Tensor", "torch.Tensor")
+
+
+# NumPy's type promotion (docs/idioms.md): float32 with int64 *tensors* gives float64 here,
+# float32 in PyTorch. The values must still agree.
+PROMOTION = {("ndarray", 9)}
+
+
+@pytest.mark.parametrize("chapter", ["ndarray", "linear_algebra", "autograd", "calculus",
+                                     "numerical_stability"])
+def test_displays_match_pytorch(chapter, in_tmp):
+    """Every cell's printed and displayed text (a notebook's output) is PyTorch's."""
+    ours, theirs, _ = _both(chapter)
+    for i, (a, b) in enumerate(zip(ours["__outputs__"], theirs["__outputs__"])):
+        if (chapter, i) in PROMOTION:
+            assert a.replace(", dtype=torch.float64", "") == b
+        else:
+            assert _normalised(a) == _normalised(b), f"cell {i}"

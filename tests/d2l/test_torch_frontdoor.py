@@ -356,3 +356,15 @@ def test_devices_as_the_use_gpu_chapter_asks():
     net = nn.Sequential(nn.Linear(3, 1)).to(device=dev)
     assert net(X).shape == (2, 1) and net[0].weight.data.device == dev
     assert torch.cuda.is_available() == (torch.cuda.device_count() > 0)
+
+
+# ---------------------------------------------------------------------------- printing
+
+
+@pytest.mark.parametrize("value", [
+    [0.5, 1, 2, 4], [0.0, 0.1667, 0.5], [3.0, 4.0, 6.0], [1e-5, 1.0], [1e9, 2.0],
+    [0.1, float("nan"), 2.0], [[0.1, 0.22], [3.5, 4.0]], [-0.25, 7.125], 0.5, 28.0,
+    [float("inf"), 1.5], [0.0, 0.0], [12345.678, 1.0], [2000.0, 1.0], [1, 2], [True, False],
+])
+def test_repr_is_pytorchs(value):
+    assert repr(torch.tensor(value)) == repr(real.tensor(value))

@@ -18,6 +18,7 @@ results are recorded per call for comparison.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import os
@@ -214,14 +215,30 @@ def _from_book_check(exc: AssertionError) -> bool:
     return tb.tb_frame.f_code.co_name == "train_ch3"
 
 
+def _exec_cell(cell: str, name: str, ns: dict) -> None:
+    """Run a cell as a notebook does: a final expression's value is displayed (its repr
+    printed) unless it is None or the line ends with ``;``."""
+    tree = ast.parse(cell, name)
+    last = tree.body[-1] if tree.body else None
+    shown = isinstance(last, ast.Expr) and not cell.rstrip().endswith(";")
+    if shown:
+        tree.body.pop()
+    exec(compile(tree, name, "exec"), ns)
+    if shown:
+        value = eval(compile(ast.Expression(last.value), name, "eval"), ns)
+        if value is not None:
+            print(repr(value))
+
+
 def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
         seed: int = 0, upto: int | None = None, keep_going: bool = False,
         then: Any = None) -> dict:
     """Execute the chapter's cells (the first ``upto``) in one namespace; returns it, with
-    ``__outputs__`` (each cell's printed text), ``__records__`` (see the module docstring)
-    and ``__book_checks__`` (the messages of the book's ``train_ch3`` asserts that failed:
-    with ``keep_going`` such a failure ends its cell only; comparisons on small data sets
-    use it, since the book's thresholds are for 60,000 images). ``then(ns)``, if given,
+    ``__outputs__`` (each cell's printed and displayed text), ``__records__`` (see the
+    module docstring) and ``__book_checks__`` (the messages of the book's ``train_ch3``
+    asserts that failed: with ``keep_going`` such a failure ends its cell only;
+    comparisons on small data sets use it, since the book's thresholds are for 60,000
+    images). ``then(ns)``, if given,
     runs after the cells, as one more cell would (e.g. a chapter function called with
     other arguments)."""
     import matplotlib.pyplot as plt
@@ -253,7 +270,7 @@ def run(chapter: str, backend: str = "arraygrad", shared: Shared | None = None,
             buf = io.StringIO()
             with contextlib.redirect_stdout(buf):
                 try:
-                    exec(compile(cell, f"<{chapter} cell {i} ({backend})>", "exec"), ns)
+                    _exec_cell(cell, f"<{chapter} cell {i} ({backend})>", ns)
                 except AssertionError as exc:
                     if not (keep_going and _from_book_check(exc)):
                         raise
