@@ -2,9 +2,11 @@
 copied verbatim for the chapters chapter_preliminaries .. chapter_deep-learning-computation:
 lines 1-369 (through ``evaluate_loss``) and the aliases at the end of the file.
 
-Only import lines differ from the book: ``torch`` is arraygrad's front door and
-``torchvision`` the synthetic Fashion-MNIST stand-in (tests/d2l/torchvision_standin.py);
-``pandas`` (not installed here, and unused by these helpers) is not imported.
+Only import lines differ from the book: ``torch`` is arraygrad's front door,
+``torchvision`` the synthetic Fashion-MNIST stand-in (tests/d2l/torchvision_standin.py),
+``IPython.display`` and ``matplotlib_inline.backend_inline`` no-op stand-ins
+(tests/d2l/torch_display_standin.py); ``pandas`` and ``requests`` (not test dependencies,
+and unused by these helpers) are not imported.
 tests/d2l/torchbook.py loads this same file with the import lines pointed at real PyTorch.
 """
 # ruff: noqa
@@ -39,10 +41,9 @@ import tarfile
 import time
 import zipfile
 from collections import defaultdict
-import requests
 import torch_display_standin as display
 from matplotlib import pyplot as plt
-from matplotlib_inline import backend_inline
+from torch_display_standin import backend_inline
 
 d2l = sys.modules[__name__]
 

@@ -4,7 +4,7 @@
 
 # %%
 import d2l_torch as d2l
-from matplotlib_inline import backend_inline
+from torch_display_standin import backend_inline
 import numpy as np
 
 def f(x):
