@@ -62,7 +62,11 @@ def _load_oracle_module(stem: str) -> types.ModuleType:
     mod.__file__ = str(HERE / f"{stem}.py")
     sys.modules[name] = mod
     code = oracle_source((HERE / f"{stem}.py").read_text())
-    exec(compile(code, mod.__file__, "exec"), mod.__dict__)
+    try:
+        exec(compile(code, mod.__file__, "exec"), mod.__dict__)
+    except BaseException:
+        del sys.modules[name]  # never leave a half-made module for the next test
+        raise
     return mod
 
 
