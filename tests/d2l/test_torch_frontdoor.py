@@ -371,3 +371,15 @@ def test_repr_is_pytorchs(value):
 
     with print_style("torch"):  # (importing the front door set it; another test may not)
         assert repr(torch.tensor(value)) == repr(real.tensor(value))
+
+
+def test_max_min_return_types_print_as_pytorchs():
+    from arraygrad.compat import print_style
+
+    x = [[1.0, 5.0], [3.0, 2.0]]
+    with print_style("torch"):
+        for name in ("max", "min"):
+            ours = getattr(torch, name)(torch.tensor(x), 1)
+            theirs = getattr(real, name)(real.tensor(x), 1)
+            assert repr(ours) == repr(theirs)
+            np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())

@@ -380,23 +380,33 @@ class _ValuesIndices(NamedTuple):
     values: Any
     indices: Any
 
+    def __repr__(self) -> str:  # PyTorch's torch.return_types.max(...) layout
+        return (f"torch.return_types.{getattr(self, '_op', 'max')}(\nvalues={self.values!r},"
+                f"\nindices={self.indices!r})")
 
-def _extreme(pairwise: Any, reduce: Any, arg: Any) -> Any:
+
+def _return_type(op: str) -> type:
+    return type(op, (_ValuesIndices,), {"__slots__": (), "_op": op})
+
+
+def _extreme(pairwise: Any, reduce: Any, arg: Any, op: str) -> Any:
+    result = _return_type(op)
+
     def fn(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A002
         if isinstance(dim, Tensor):  # torch.max(x, y): elementwise
             return pairwise(input, dim)
         if dim is None:
             return reduce(input)
-        return _ValuesIndices(reduce(input, axis=dim, keepdims=keepdim),
-                              arg(input, axis=dim, keepdims=keepdim))
+        return result(reduce(input, axis=dim, keepdims=keepdim),
+                      arg(input, axis=dim, keepdims=keepdim))
 
     return fn
 
 
-max = _extreme(_anp.maximum, _anp.max, _anp.argmax)  # noqa: A001
+max = _extreme(_anp.maximum, _anp.max, _anp.argmax, "max")  # noqa: A001
 max.__doc__ = """``torch.max(x)``: the maximum; ``torch.max(x, dim)``: (values, indices);
 ``torch.max(x, y)``: the elementwise maximum."""
-min = _extreme(_anp.minimum, _anp.min, _anp.argmin)  # noqa: A001
+min = _extreme(_anp.minimum, _anp.min, _anp.argmin, "min")  # noqa: A001
 min.__doc__ = "``torch.min``: as ``torch.max``, for the minimum."
 
 
