@@ -236,6 +236,14 @@ def _reducer(fn):
     return method
 
 
+def _scan(fn):
+    # cumsum/cumprod: NumPy's axis= or PyTorch's dim=
+    def method(self, axis=None, dtype=None, **kw):
+        return fn(self, axis=_axis_kw(axis, kw), dtype=dtype, **kw)
+
+    return method
+
+
 def _pow(self, exponent):
     return ew.power(self, exponent)
 
@@ -305,8 +313,8 @@ _METHODS = {
     # NumPy's ndarray methods (NumPy's semantics: sort and put work in place)
     "var": _method(rd.var),
     "std": _method(rd.std),
-    "cumsum": _method(sc.cumsum),
-    "cumprod": _method(sc.cumprod),
+    "cumsum": _scan(sc.cumsum),
+    "cumprod": _scan(sc.cumprod),
     "sort": so.sort_inplace,
     "argsort": _method(so.argsort),
     "searchsorted": _method(so.searchsorted),

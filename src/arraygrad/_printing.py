@@ -124,7 +124,7 @@ def _torch_repr(t, prefix: str) -> str:
         # PyTorch pads booleans to the widest one present: [True, True], [ True, False].
         width = 5 if not data.all() else 4
         formatter = {"bool": lambda b: str(b).rjust(width)}
-    with np.printoptions(precision=4):
+    with np.printoptions(**_torch_float_layout(data)):
         body = np.array2string(data, separator=", ", prefix=prefix + "(", formatter=formatter)
     extras = []
     if data.dtype.name not in _TORCH_DEFAULT_DTYPES or data.size == 0:
@@ -153,3 +153,18 @@ def _tf_repr(t) -> str:
     data = t.numpy(force=True)
     value = repr(data.item()) if data.ndim == 0 else repr(data)
     return f"<tf.Tensor: shape={_tf_shape(data)}, dtype={data.dtype.name}, numpy={value}>"
+
+
+def _torch_float_layout(data) -> dict:
+    """PyTorch's float layout: 4 decimals, all of them shown (``0.5000``, ``1.0000e+09``),
+    unless every value is whole and no exponent is needed (``3.``); NumPy alone trims
+    trailing zeros (``0.5``). NumPy and PyTorch switch to exponents at the same bounds."""
+    layout = {"precision": 4}
+    if data.dtype.kind == "f" and data.size:
+        finite = data[np.isfinite(data)]
+        mags = np.abs(finite[finite != 0])
+        scientific = mags.size and (mags.max() > 1e8 or mags.min() < 1e-4
+                                    or mags.max() / mags.min() > 1000)
+        if finite.size and (scientific or not np.all(finite == np.round(finite))):
+            layout["floatmode"] = "fixed"  # (scientific: 1.0000e+09 even when whole)
+    return layout

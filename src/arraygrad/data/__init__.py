@@ -110,7 +110,9 @@ class DataLoader:
     """
 
     def __init__(self, dataset_or_arrays: Any, batch_size: int = 1, shuffle: bool = False,
-                 seed: int | None = None, drop_last: bool = False) -> None:
+                 seed: int | None = None, drop_last: bool = False, *,
+                 generator: Any = None, sampler: Any = None,
+                 collate_fn: Any = None) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) \
                 or batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}")
@@ -118,7 +120,13 @@ class DataLoader:
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
         self.seed = seed
-        self._rng = np.random.default_rng(seed)
+        if generator is not None and seed is not None:
+            raise ValueError("DataLoader: give a seed or a generator, not both")
+        if sampler is not None and shuffle:
+            raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle")
+        self._rng = generator if generator is not None else np.random.default_rng(seed)
+        self.sampler = sampler
+        self.collate_fn = collate_fn
         data = dataset_or_arrays
         self._single = False
         if isinstance(data, TensorDataset):
@@ -140,23 +148,31 @@ class DataLoader:
         self.dataset = data
 
     def __len__(self) -> int:
-        n = len(self.dataset)
+        n = len(self.sampler) if self.sampler is not None else len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
+    def _order(self) -> Any:
+        """The epoch's indices: the sampler's, a fresh permutation, or None (in order)."""
+        if self.sampler is not None:
+            return np.fromiter((int(i) for i in self.sampler), dtype=np.int64)
+        if self.shuffle:
+            return self._rng.permutation(len(self.dataset))
+        return None
+
     def __iter__(self) -> Iterator[Any]:
-        n = len(self.dataset)
-        order = self._rng.permutation(n) if self.shuffle else None
+        order = self._order()
+        n = len(self.dataset) if order is None else len(order)
         stop = (n // self.batch_size) * self.batch_size if self.drop_last else n
+        collate = self.collate_fn or _collate
         for start in range(0, stop, self.batch_size):
             end = min(start + self.batch_size, n)
             idx = order[start:end] if order is not None else slice(start, end)
-            if self._arrays is not None:
+            if self._arrays is not None and self.collate_fn is None:
                 batch = tuple(Tensor._make(_take(a, idx)) for a in self._arrays)
                 yield batch[0] if self._single else batch
             else:
                 rng_idx = idx if order is not None else range(start, end)
-                items = [self.dataset[int(i)] for i in rng_idx]
-                yield _collate(items)
+                yield collate([self.dataset[int(i)] for i in rng_idx])
 
 
 def _take(a: Any, idx: Any) -> Any:

@@ -31,6 +31,7 @@ from .layers import (
     Softplus,
     Tanh,
 )
+from .lazy import LazyLinear, UninitializedParameter
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, Parameter
 
@@ -38,5 +39,5 @@ __all__ = [
     "functional", "init", "Module", "Parameter", "Linear", "Sequential", "ModuleList",
     "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softplus", "Softmax", "LogSoftmax", "Dropout",
     "Flatten", "Identity", "MSELoss", "L1Loss", "CrossEntropyLoss", "NLLLoss", "BCELoss",
-    "BCEWithLogitsLoss",
+    "BCEWithLogitsLoss", "LazyLinear", "UninitializedParameter",
 ]

@@ -57,6 +57,8 @@ class Parameter(Tensor):
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
+    __str__ = __repr__  # print(p) shows it too, as in PyTorch
+
     def __deepcopy__(self, memo: dict) -> Parameter:
         out = Parameter(self._data.copy(), requires_grad=self.requires_grad)
         if self.grad is not None:

@@ -40,13 +40,18 @@ from typing import Any, NamedTuple
 
 import numpy as _onp
 
-from .. import autograd as _ag
-from .. import numpy as _anp
-from .._printing import set_style as _set_style
-from ..core.tensor import Tensor
-from ..core.tensor import tensor as _tensor
-from ..ops import shape as _shape
-from ._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from ... import autograd as _ag
+from ... import numpy as _anp
+from ..._backend import Device as _Device
+from ..._backend import parse_device as _parse_device
+from ..._printing import set_style as _set_style
+from ...core.tensor import Tensor
+from ...core.tensor import tensor as _tensor
+from ...ops import shape as _shape
+from .._util import Namespace, cast_leaf, is_float_like, python_data_dtype
+from . import _tensor_methods as _torch_methods
+from ._generator import Generator, default_generator
+from .serialization import load, save  # noqa: F401 - torch.save, torch.load
 
 # ---------------------------------------------------------------------------- dtypes
 
@@ -93,21 +98,20 @@ def is_tensor(obj: Any) -> bool:
 
 # ---------------------------------------------------------------------------- the generator
 
-_rng = _onp.random.default_rng()
+_rng = default_generator  # every draw of the front door goes through this one object
 
 
-def manual_seed(seed: Any) -> Any:
-    """Seed this module's generator (``rand randn randint randperm normal``)."""
-    global _rng
-    _rng = _onp.random.default_rng(_b.int(seed) % 2**64)
-    return _rng
+def manual_seed(seed: Any) -> Generator:
+    """Seed the front door's generator (``rand randn randint randperm normal``, layer
+    initialisation, dropout masks, shuffling loaders), in place."""
+    return _rng.manual_seed(seed)
 
 
 seed = manual_seed
 
 
 def initial_seed() -> int:
-    return 0
+    return _rng.initial_seed()
 
 
 # ---------------------------------------------------------------------------- creation
@@ -121,9 +125,11 @@ def _size_args(size: tuple, kw_size: Any) -> tuple:
     return tuple(_b.int(s) for s in size)
 
 
-def _leaf(t: Tensor, dtype: Any, requires_grad: Any) -> Tensor:
+def _leaf(t: Tensor, dtype: Any, requires_grad: Any, device: Any = None) -> Tensor:
     if dtype is not None:
         t = cast_leaf(t, dtype)
+    if device is not None and _parse_device(device) != "cpu":
+        t = t.to(device)
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -153,6 +159,25 @@ def from_numpy(a: _onp.ndarray) -> Tensor:
     return Tensor._make(a)
 
 
+def _typed_constructor(dtype: Any, name: str):
+    def construct(*data: Any) -> Tensor:
+        """A tensor of this type from data (a list, array or tensor) or from sizes."""
+        if len(data) == 1 and not isinstance(data[0], (_b.int, _onp.integer)):
+            return tensor(data[0], dtype=dtype)
+        return _anp.empty(_size_args(data, None), dtype=dtype)
+
+    construct.__name__ = construct.__qualname__ = name
+    return construct
+
+
+FloatTensor = _typed_constructor(float32, "FloatTensor")
+DoubleTensor = _typed_constructor(float64, "DoubleTensor")
+LongTensor = _typed_constructor(int64, "LongTensor")
+IntTensor = _typed_constructor(int32, "IntTensor")
+BoolTensor = _typed_constructor(bool, "BoolTensor")
+ByteTensor = _typed_constructor(uint8, "ByteTensor")
+
+
 def _float_dtype(dtype: Any) -> Any:
     return _default_float if dtype is None else dtype
 
@@ -160,19 +185,19 @@ def _float_dtype(dtype: Any) -> Any:
 def zeros(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
           out: Any = None) -> Tensor:
     return _leaf(_anp.zeros(_size_args(size, None), dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def ones(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
          out: Any = None) -> Tensor:
     return _leaf(_anp.ones(_size_args(size, None), dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def empty(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
           out: Any = None) -> Tensor:
     return _leaf(_anp.empty(_size_args(size, None), dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: Any = False,
@@ -180,7 +205,7 @@ def full(size: Any, fill_value: Any, dtype: Any = None, requires_grad: Any = Fal
     if dtype is None:
         dtype = python_data_dtype(fill_value, _default_float, _onp.int64)
     size = (size,) if isinstance(size, (_b.int, _onp.integer)) else tuple(size)
-    return _leaf(_anp.full(size, fill_value, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.full(size, fill_value, dtype=dtype), None, requires_grad, device)
 
 
 def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
@@ -189,44 +214,44 @@ def arange(start: Any, end: Any = None, step: Any = 1, dtype: Any = None,
     args = (start,) if end is None else (start, end, step)
     if dtype is None:
         dtype = _default_float if is_float_like(*args) else _onp.int64
-    return _leaf(_anp.arange(*args, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.arange(*args, dtype=dtype), None, requires_grad, device)
 
 
 def linspace(start: Any, end: Any, steps: int, dtype: Any = None, requires_grad: Any = False,
              device: Any = None) -> Tensor:
     return _leaf(_anp.linspace(start, end, steps, dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def logspace(start: Any, end: Any, steps: int, base: float = 10.0, dtype: Any = None,
              requires_grad: Any = False, device: Any = None) -> Tensor:
     return _leaf(_anp.logspace(start, end, steps, base=base, dtype=_float_dtype(dtype)), None,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: Any = False,
         device: Any = None) -> Tensor:
-    return _leaf(_anp.eye(n, m, dtype=_float_dtype(dtype)), None, requires_grad)
+    return _leaf(_anp.eye(n, m, dtype=_float_dtype(dtype)), None, requires_grad, device)
 
 
 def zeros_like(input: Any, dtype: Any = None, requires_grad: Any = False,  # noqa: A002
                device: Any = None) -> Tensor:
-    return _leaf(_anp.zeros_like(input, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.zeros_like(input, dtype=dtype), None, requires_grad, device)
 
 
 def ones_like(input: Any, dtype: Any = None, requires_grad: Any = False,  # noqa: A002
               device: Any = None) -> Tensor:
-    return _leaf(_anp.ones_like(input, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.ones_like(input, dtype=dtype), None, requires_grad, device)
 
 
 def empty_like(input: Any, dtype: Any = None, requires_grad: Any = False,  # noqa: A002
                device: Any = None) -> Tensor:
-    return _leaf(_anp.empty_like(input, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.empty_like(input, dtype=dtype), None, requires_grad, device)
 
 
 def full_like(input: Any, fill_value: Any, dtype: Any = None,  # noqa: A002
               requires_grad: Any = False, device: Any = None) -> Tensor:
-    return _leaf(_anp.full_like(input, fill_value, dtype=dtype), None, requires_grad)
+    return _leaf(_anp.full_like(input, fill_value, dtype=dtype), None, requires_grad, device)
 
 
 def randn(*size: Any, dtype: Any = None, requires_grad: Any = False,
@@ -234,7 +259,7 @@ def randn(*size: Any, dtype: Any = None, requires_grad: Any = False,
     """Standard normal draws (this module's generator), float32."""
     shape = _size_args(size, kw.pop("size", None))
     data = (generator or _rng).standard_normal(shape)
-    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad)
+    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad, device)
 
 
 def rand(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any = None,
@@ -242,7 +267,7 @@ def rand(*size: Any, dtype: Any = None, requires_grad: Any = False, device: Any 
     """Uniform draws on [0, 1) (this module's generator), float32."""
     shape = _size_args(size, kw.pop("size", None))
     data = (generator or _rng).random(shape)
-    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad)
+    return _leaf(Tensor._make(_onp.asarray(data)), _float_dtype(dtype), requires_grad, device)
 
 
 def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None,
@@ -250,13 +275,13 @@ def randint(low: int, high: int | None = None, size: Any = (), dtype: Any = None
     if high is None:
         low, high = 0, low
     data = (generator or _rng).integers(low, high, size=tuple(size))
-    return _leaf(Tensor._make(_onp.asarray(data)), dtype or _onp.int64, requires_grad)
+    return _leaf(Tensor._make(_onp.asarray(data)), dtype or _onp.int64, requires_grad, device)
 
 
 def randperm(n: int, dtype: Any = None, requires_grad: Any = False, device: Any = None,
              generator: Any = None) -> Tensor:
     return _leaf(Tensor._make((generator or _rng).permutation(n)), dtype or _onp.int64,
-                 requires_grad)
+                 requires_grad, device)
 
 
 def normal(mean: Any = 0.0, std: Any = 1.0, size: Any = None, dtype: Any = None,
@@ -291,6 +316,18 @@ sin = _anp.sin
 cos = _anp.cos
 tan = _anp.tan
 tanh = _anp.tanh
+sinh = _anp.sinh
+cosh = _anp.cosh
+asin = arcsin = _anp.arcsin
+acos = arccos = _anp.arccos
+atan = arctan = _anp.arctan
+log2 = _anp.log2
+log10 = _anp.log10
+log1p = _anp.log1p
+expm1 = _anp.expm1
+floor = _anp.floor
+ceil = _anp.ceil
+trunc = _anp.trunc
 sqrt = _anp.sqrt
 square = _anp.square
 abs = absolute = _anp.abs  # noqa: A001
@@ -319,8 +356,10 @@ conj = _anp.conj
 allclose = _anp.allclose
 
 
-def _dim(dim: Any, axis: Any) -> Any:
-    return axis if dim is None else dim
+def _dim(dim: Any, axis: Any = None) -> Any:
+    """PyTorch's ``dim`` (or NumPy's ``axis``); a list of axes as NumPy's tuple."""
+    d = axis if dim is None else dim
+    return tuple(d) if isinstance(d, list) else d
 
 
 def sum(input: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None,  # noqa: A001, A002
@@ -334,31 +373,41 @@ def mean(input: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None,  
 
 
 def prod(input: Any, dim: Any = None, keepdim: Any = False, dtype: Any = None) -> Tensor:  # noqa: A002
-    return _anp.prod(input, axis=dim, keepdims=keepdim)
+    return _anp.prod(input, axis=_dim(dim), keepdims=keepdim)
 
 
 class _ValuesIndices(NamedTuple):
     values: Any
     indices: Any
 
-
-def max(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A001, A002
-    """``torch.max(x)``: the maximum; ``torch.max(x, dim)``: (values, indices)."""
-    if isinstance(dim, Tensor):
-        return _anp.maximum(input, dim)
-    if dim is None:
-        return _anp.max(input)
-    return _ValuesIndices(_anp.max(input, axis=dim, keepdims=keepdim),
-                          _anp.argmax(input, axis=dim, keepdims=keepdim))
+    def __repr__(self) -> str:  # PyTorch's torch.return_types.max(...) layout
+        return (f"torch.return_types.{getattr(self, '_op', 'max')}(\nvalues={self.values!r},"
+                f"\nindices={self.indices!r})")
 
 
-def min(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A001, A002
-    if isinstance(dim, Tensor):
-        return _anp.minimum(input, dim)
-    if dim is None:
-        return _anp.min(input)
-    return _ValuesIndices(_anp.min(input, axis=dim, keepdims=keepdim),
-                          _anp.argmin(input, axis=dim, keepdims=keepdim))
+def _return_type(op: str) -> type:
+    return type(op, (_ValuesIndices,), {"__slots__": (), "_op": op})
+
+
+def _extreme(pairwise: Any, reduce: Any, arg: Any, op: str) -> Any:
+    result = _return_type(op)
+
+    def fn(input: Any, dim: Any = None, keepdim: Any = False) -> Any:  # noqa: A002
+        if isinstance(dim, Tensor):  # torch.max(x, y): elementwise
+            return pairwise(input, dim)
+        if dim is None:
+            return reduce(input)
+        return result(reduce(input, axis=dim, keepdims=keepdim),
+                      arg(input, axis=dim, keepdims=keepdim))
+
+    return fn
+
+
+max = _extreme(_anp.maximum, _anp.max, _anp.argmax, "max")  # noqa: A001
+max.__doc__ = """``torch.max(x)``: the maximum; ``torch.max(x, dim)``: (values, indices);
+``torch.max(x, y)``: the elementwise maximum."""
+min = _extreme(_anp.minimum, _anp.min, _anp.argmin, "min")  # noqa: A001
+min.__doc__ = "``torch.min``: as ``torch.max``, for the minimum."
 
 
 def argmax(input: Any, dim: Any = None, keepdim: Any = False) -> Tensor:  # noqa: A002
@@ -385,6 +434,17 @@ concat = concatenate = cat
 
 def stack(tensors: Any, dim: int = 0) -> Tensor:
     return _anp.stack(list(tensors), axis=dim)
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple:
+    """PyTorch's default is matrix indexing ('ij'), NumPy's is 'xy'."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    return tuple(_anp.meshgrid(*tensors, indexing=indexing))
+
+
+def cumsum(input: Any, dim: int, dtype: Any = None) -> Tensor:  # noqa: A002
+    return _anp.cumsum(input, axis=dim, dtype=dtype)
 
 
 def reshape(input: Any, shape: Any) -> Tensor:  # noqa: A002
@@ -420,7 +480,7 @@ def detach(input: Any) -> Tensor:  # noqa: A002
 
 
 def _functional() -> Any:
-    from ..nn import functional as F
+    from ...nn import functional as F
 
     return F
 
@@ -465,12 +525,34 @@ autograd = Namespace(
 )
 
 
+_SUBMODULES = ("nn", "optim", "utils", "distributions", "cuda")
+
+
+def device(type: Any, index: int | None = None) -> _Device:  # noqa: A002
+    """``torch.device('cpu')``, ``torch.device('cuda:1')``, ``torch.device('cuda', 1)``: a
+    device name (a ``str`` with ``.type`` and ``.index``). Making one needs no GPU."""
+    if isinstance(type, _Device) and index is None:
+        return type
+    name = str(type)
+    kind = name.split(":", 1)[0]
+    if kind not in ("cpu", "cuda") or (":" in name and not name.split(":", 1)[1].isdigit()):
+        raise RuntimeError(f"Expected one of cpu, cuda device type at start of device "
+                           f"string: {name}")
+    if index is not None:
+        if ":" in name:
+            raise RuntimeError(f"type (string) must not include an index because index was "
+                               f"passed explicitly: {name}")
+        name = f"{name}:{_b.int(index)}"
+    return _Device(name)
+
+
 def __getattr__(name: str) -> Any:
-    # ``torch.nn`` is arraygrad.nn (imported on first use: it is the heavier layer).
-    if name == "nn":
+    # The submodules (``torch.nn``, ``torch.optim``, ``torch.utils.data``,
+    # ``torch.distributions``) are imported on first use: they pull in the heavier layers.
+    if name in _SUBMODULES:
         import importlib
 
-        return importlib.import_module("arraygrad.nn")
+        return importlib.import_module(f"{__name__}.{name}")
     raise AttributeError(f"arraygrad's torch front door has no {name!r}")
 
 
@@ -518,4 +600,5 @@ def _install_tensor_methods() -> None:
 
 
 _install_tensor_methods()
+_torch_methods.install()
 _set_style("torch")
