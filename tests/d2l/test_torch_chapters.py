@@ -120,10 +120,8 @@ def check_mlp_concise(ns, out):
 
 
 def check_dropout(ns, out):
-    # lr=0.5 does not fit the synthetic set: real PyTorch misses the book's thresholds on
-    # it too (train loss 2.04 on 6,000 images), so they are not asserted here; that the
-    # training computes PyTorch's numbers is test_classifiers_agree_with_pytorch[dropout].
-    assert len(ns["__book_checks__"]) == 2
+    # the book's train_ch3 thresholds hold (run() raises otherwise); that the training
+    # computes PyTorch's numbers is test_classifiers_agree_with_pytorch[dropout]
     X = ns["X"]
     half = _t(ns["dropout_layer"](X, 0.5))
     assert set(np.unique(half / np.where(_t(X) == 0, 1, _t(X)))) <= {0.0, 2.0}
@@ -187,13 +185,13 @@ CHAPTERS = {
     "parameters": check_parameters, "custom_layer": check_custom_layer,
     "read_write": check_read_write,
 }
-MLP = {"mlp_scratch", "mlp_concise"}
+MLP = {"mlp_scratch", "mlp_concise", "dropout"}
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_chapter_runs(chapter, in_tmp):
     torchvision_standin.resize_dataset(*LEARN_SIZE["mlp" if chapter in MLP else "softmax"])
-    ns = torchbook.run(chapter, keep_going=chapter == "dropout")
+    ns = torchbook.run(chapter)
     CHAPTERS[chapter](ns, ns["__outputs__"])
 
 
@@ -258,9 +256,12 @@ def test_classifiers_agree_with_pytorch(chapter, in_tmp):
     # dropout: the scratch half's masks are shared draws; nn.Dropout's are not
     _same_records(ours, theirs, "train_epoch_ch3", upto=10 if chapter == "dropout" else None)
     # the book's accuracy checks (on this small set) fail or pass alike, on the same numbers
-    a, b = ours["__book_checks__"][:1], theirs["__book_checks__"][:1]
-    assert len(a) == len(b)
-    np.testing.assert_allclose([float(m) for m in a], [float(m) for m in b], rtol=1e-5)
+    # (not for dropout: its concise half's nn.Dropout masks are not shared, so its losses,
+    # and the check they feed, differ as two PyTorch runs with two seeds would)
+    if chapter != "dropout":
+        a, b = ours["__book_checks__"][:1], theirs["__book_checks__"][:1]
+        assert len(a) == len(b)
+        np.testing.assert_allclose([float(m) for m in a], [float(m) for m in b], rtol=1e-5)
     if chapter.startswith("softmax_regression_scratch"):
         np.testing.assert_allclose(_t(ours["W"]), _t(theirs["W"]), rtol=1e-5, atol=1e-6)
     elif chapter != "dropout":

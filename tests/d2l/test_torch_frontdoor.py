@@ -64,11 +64,12 @@ def test_inplace_initialisers_through_data():
     assert w.dtype == np.float32
     torch.manual_seed(0)
     out = w.data.normal_(0, 0.01)
-    assert out.shape == (1, 2) and np.all(np.abs(w.numpy()) < 0.1) and np.any(w.numpy() != 0)
+    wv = w.detach().numpy()
+    assert out.shape == (1, 2) and np.all(np.abs(wv) < 0.1) and np.any(wv != 0)
     net[0].bias.data.fill_(0)
-    assert net[0].bias.numpy().tolist() == [0.0]
+    assert net[0].bias.detach().numpy().tolist() == [0.0]
     w.data.uniform_(-10, 10)
-    assert np.all(np.abs(w.numpy()) <= 10)
+    assert np.all(np.abs(w.detach().numpy()) <= 10)
     w.data[:] += 1
     w.data[0, 0] = 42
     assert w[0, 0].item() == 42
@@ -80,7 +81,8 @@ def test_inplace_initialisers_through_data():
         rw.normal_()
     with torch.no_grad():
         w.uniform_(0, 1)
-    assert np.all((w.numpy() >= 0) & (w.numpy() <= 1))
+    wv = w.detach().numpy()
+    assert np.all((wv >= 0) & (wv <= 1))
 
 
 def test_inplace_arithmetic_matches_pytorch():
@@ -139,7 +141,7 @@ def test_manual_seed_repeats_layer_init_dropout_and_shuffles():
         order = [int(b[0][0]) for b in data.DataLoader(
             data.TensorDataset(torch.arange(10)), 1, shuffle=True)]
         init = nn.init.normal_(torch.empty(3))
-        return lin.weight.numpy().copy(), drop.numpy(), order, init.numpy()
+        return lin.weight.detach().numpy().copy(), drop.numpy(), order, init.numpy()
 
     a, b = draw(), draw()
     for u, v in zip(a, b):
@@ -149,9 +151,9 @@ def test_manual_seed_repeats_layer_init_dropout_and_shuffles():
 def test_linear_init_bounds_match_pytorch():
     lin = nn.Linear(100, 50)
     bound = 1 / np.sqrt(100)
-    assert np.abs(lin.weight.numpy()).max() <= bound
-    assert np.abs(lin.bias.numpy()).max() <= bound
-    assert lin.weight.numpy().std() == pytest.approx(bound / np.sqrt(3), rel=0.1)
+    assert np.abs(lin.weight.detach().numpy()).max() <= bound
+    assert np.abs(lin.bias.detach().numpy()).max() <= bound
+    assert lin.weight.detach().numpy().std() == pytest.approx(bound / np.sqrt(3), rel=0.1)
 
 
 def test_lazy_linear():
@@ -165,9 +167,9 @@ def test_lazy_linear():
     assert type(net[0].weight) is nn.Parameter
     assert repr(net[0]) == repr(real.nn.Linear(20, 256))
     y.sum().backward()
-    before = net[0].weight.numpy().copy()
+    before = net[0].weight.detach().numpy().copy()
     opt.step()  # the optimizer made before the first call holds the same parameters
-    assert not np.array_equal(before, net[0].weight.numpy())
+    assert not np.array_equal(before, net[0].weight.detach().numpy())
 
 
 def test_module_api_used_by_the_book():

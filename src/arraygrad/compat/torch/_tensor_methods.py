@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..._methods import _check_leaf, _records
+from ..._methods import _check_leaf
+from ...core.primitive import records as _records
 from ...core.tensor import Tensor
 from ...ops import elementwise as _ew
 from ._generator import default_generator as _rng
