@@ -56,7 +56,7 @@ from .gradcheck import gradcheck, gradgradcheck
 from .ops.elementwise import astype
 from .serialization import load, save
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Tensor", "tensor", "is_tensor", "autograd", "numpy", "ops", "no_grad", "enable_grad",
