@@ -47,11 +47,16 @@ def op(family: str, name: str, ag: Callable, th: Callable, inplace: bool = False
     return deco
 
 
-def by_family(families: list[str] | None = None) -> dict[str, list[Op]]:
+def by_family(families: list[str] | None = None, only: Any = None,
+              exclude: Any = ()) -> dict[str, list[Op]]:
+    """The table by family (``only``/``exclude``: op names to keep / to leave out)."""
     out: dict[str, list[Op]] = {}
     for o in OPS:
-        if families is None or o.family in families:
-            out.setdefault(o.family, []).append(o)
+        if families is not None and o.family not in families:
+            continue
+        if (only is not None and o.name not in only) or o.name in exclude:
+            continue
+        out.setdefault(o.family, []).append(o)
     if not out:
         raise ValueError(f"no ops in families {families}")
     return out

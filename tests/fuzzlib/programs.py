@@ -297,26 +297,35 @@ class Gen:
 
 
 def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
-             families: list[str] | None = None) -> Program:
-    """Draw a program (deterministic in ``seed``)."""
+             families: list[str] | None = None, only: Any = None,
+             exclude: Any = (), nonempty: Any = ()) -> Program:
+    """Draw a program (deterministic in ``seed`` and the filters): ``families`` and
+    ``only`` restrict the op table, ``exclude`` leaves ops out (by name); the other steps
+    of a program restricted by ``only`` still come from the whole table, so the op is
+    exercised inside longer programs too. ``nonempty``: ops never given an empty operand."""
     from . import check, ops
 
     rng = np.random.default_rng(seed)
     dtype = dtype or str(rng.choice(["float32", "float64"]))
     n_steps = n_steps or int(rng.integers(1, 5))
-    table = ops.by_family(families)
-    fams = sorted(table)
+    table = ops.by_family(families, None, exclude)
+    focus = ops.by_family(None, only, exclude) if only is not None else None
     for _ in range(50):
         g = Gen(rng, dtype)
         steps: list[Step] = []
         tries = 0
         while len(steps) < n_steps and tries < 6 * n_steps:
             tries += 1
-            fam = fams[int(rng.integers(len(fams)))]
-            op = table[fam][int(rng.integers(len(table[fam])))]
+            pool = table
+            if focus is not None and (len(steps) == n_steps - 1 or rng.random() < 0.3):
+                pool = focus  # the focused op ends the program (and may occur before)
+            fam = sorted(pool)[int(rng.integers(len(pool)))]
+            op = pool[fam][int(rng.integers(len(pool[fam])))]
             n_values = len(g.values)
             try:
                 args, params, target = _draw(op, g)
+                if op.name in nonempty and any(0 in g.shape(r) for r in _refs(args)):
+                    raise Skip
                 step = Step(op, args, params, target if target is not None else len(g.values))
                 value = check.torch_step_value(step, g.values)
             except Skip:
@@ -338,6 +347,8 @@ def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
                 g.used.add(a.k)
             g.last = step.out
             steps.append(step)
+        if focus is not None and not any(s.op.name in only for s in steps):
+            continue
         if steps:
             return Program(seed, dtype, g.inputs, g.kinds, _inputs_first(steps, g.is_input))
     raise RuntimeError(f"could not draw a program for seed {seed}")

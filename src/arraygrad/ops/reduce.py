@@ -262,11 +262,18 @@ def _centered(a, axis, where_):
     return c, n
 
 
+def _per_dof(k: float, n: Any, ddof: Any) -> Any:
+    """``k / (n - ddof)`` as NumPy divides (inf, then NaN, when no degree of freedom is
+    left, e.g. an empty lane), never a Python ZeroDivisionError."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(k, np.subtract(n, ddof, dtype=np.float64))
+
+
 def _var_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
               where=None, mean=None, correction=None):
     ddof = ddof if correction is None else correction
     c, n = _centered(a, axis, where)
-    return restore_reduced(g, a, axis, keepdims) * c * (2 / (n - ddof))
+    return restore_reduced(g, a, axis, keepdims) * c * _per_dof(2.0, n, ddof)
 
 
 def _std_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
@@ -276,7 +283,7 @@ def _std_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False
     # Where std is 0 every centred value is 0 too: use 0 (PyTorch's choice), not 0/0.
     # (no data-dependent branch: lazy and device backends need no sync here)
     ans = _pick(_d(ans) == 0, 1, ans)
-    return restore_reduced(g / ans, a, axis, keepdims) * c * (1 / (n - ddof))
+    return restore_reduced(g / ans, a, axis, keepdims) * c * _per_dof(1.0, n, ddof)
 
 
 defvjp(var, _var_grad)
