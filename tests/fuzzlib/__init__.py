@@ -15,7 +15,7 @@ backward) in every input direction.
 Used by ``tests/test_fuzz.py`` (a fixed seed in CI) and ``tools/fuzz.py`` (the long search).
 """
 
-from .check import Outcome, Report, Tolerance, TOLERANCES, run_many, run_program
+from .check import TOLERANCES, Outcome, Report, Tolerance, run_many, run_program
 from .programs import Program, generate
 
 __all__ = ["Outcome", "Program", "Report", "TOLERANCES", "Tolerance", "generate", "run_many",

@@ -326,6 +326,7 @@ class Report:
     by_family: dict = field(default_factory=lambda: defaultdict(Counter))
     failures: list = field(default_factory=list)
     statuses: Counter = field(default_factory=Counter)
+    ops_run: Counter = field(default_factory=Counter)  # steps per op name
 
     @property
     def mismatches(self) -> int:
@@ -334,6 +335,8 @@ class Report:
     def add(self, o: Outcome) -> None:
         self.programs += 1
         self.statuses[o.status] += 1
+        for s in o.program.steps:
+            self.ops_run[s.op.name] += 1
         for fam in o.program.families:
             self.by_family[fam]["programs"] += 1
             self.by_family[fam][o.status] += 1

@@ -616,7 +616,8 @@ def _bcast(g):
     return (x, shape), {}
 
 
-@op("shape", "moveaxis", lambda x, a, b: anp.moveaxis(x, a, b), lambda x, a, b: torch.movedim(x, a, b))
+@op("shape", "moveaxis", lambda x, a, b: anp.moveaxis(x, a, b),
+    lambda x, a, b: torch.movedim(x, a, b))
 def _moveaxis(g):
     x = g.pick(min_ndim=1)
     nd = len(g.shape(x))

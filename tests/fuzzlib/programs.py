@@ -60,7 +60,9 @@ class ArrayLike:
 
     def __repr__(self) -> str:
         body = ", ".join(_fmt(i) for i in self.items)
-        return f"[{body}]" if self.container is list else f"({body}{',' if len(self.items) == 1 else ''})"
+        if self.container is list:
+            return f"[{body}]"
+        return f"({body}{',' if len(self.items) == 1 else ''})"
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,8 @@ class Program:
     def describe(self) -> str:
         lines = [f"# seed {self.seed}, {self.dtype}"]
         for i, (x, kind) in enumerate(zip(self.inputs, self.kinds)):
-            lines.append(f"v{i} = leaf {x.dtype} {x.shape} {kind}: {np.array2string(x, precision=4, separator=', ')}")
+            text = np.array2string(x, precision=4, separator=", ")
+            lines.append(f"v{i} = leaf {x.dtype} {x.shape} {kind}: {text}")
         lines += [repr(s) for s in self.steps]
         return "\n".join(lines)
 
@@ -275,7 +278,8 @@ class Gen:
         return tuple(s)
 
     def axis(self, ndim: int, allow_none: bool = True, allow_tuple: bool = True) -> Any:
-        choices = ["none"] * allow_none + ["int"] * (ndim > 0) + ["tuple"] * (allow_tuple and ndim > 1)
+        choices = (["none"] * allow_none + ["int"] * (ndim > 0)
+                   + ["tuple"] * (allow_tuple and ndim > 1))
         if not choices:
             return None
         c = self.r.choice(choices)

@@ -1,0 +1,215 @@
+"""The differential fuzzer (tests/fuzzlib) in CI: a fixed seed against PyTorch, the
+calibration that makes its verdicts trustworthy (the oracle against itself gives 0
+mismatches; a planted wrong gradient, second derivative, value or dtype is caught), the
+bug classes it found that are not fixed yet (strict xfail, one minimal repro each), and
+regressions for the ones fixed here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+import arraygrad as ag  # noqa: E402
+from arraygrad import numpy as anp  # noqa: E402
+from fuzzlib import known, ops, run_many  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CI_PROGRAMS = 2000  # about 15-25 s here
+
+
+@pytest.fixture(autouse=True)
+def _quiet():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
+
+
+def test_fixed_seed_has_no_mismatch():
+    report = run_many(range(CI_PROGRAMS), skip_known=True)
+    assert report.mismatches == 0, report.summary(examples=5)
+    # the run tested what it claims: every family, and every op not known-bad, ran
+    excluded, _ = known.excluded()
+    missing = sorted({o.name for o in ops.OPS} - set(excluded) - set(report.ops_run))
+    assert not missing, f"ops the generator never drew: {missing}"
+    assert report.statuses["skipped"] <= CI_PROGRAMS // 50, report.summary(0)
+    assert report.statuses["ok"] >= CI_PROGRAMS * 0.9, report.summary(0)
+
+
+@pytest.mark.parametrize("test,oracle", [("torch", "torch"), ("arraygrad", "arraygrad"),
+                                         ("torch", "torch64")],
+                         ids=["torch-vs-torch", "arraygrad-vs-arraygrad",
+                              "torch32-vs-torch64"])
+def test_calibration_oracle_against_itself(test, oracle):
+    """Same program, same comparison, no bug possible: 0 mismatches. This checks that
+    program generation and both interpreters are deterministic (an in-place step that
+    wrote into a shared input would show here), and with ``torch64`` that the float32
+    tolerances hold PyTorch's own float32 rounding."""
+    report = run_many(range(10_000, 10_300), test, oracle, skip_known=True)
+    assert report.mismatches == 0, report.summary(examples=5)
+    assert report.statuses["ok"] >= 285, report.summary(0)
+
+
+# ---------------------------------------------------------------------------- planted bugs
+
+
+class _WrongSlope(ag.Function):
+    """sin with the derivative off by 10%."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return anp.sin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * anp.cos(x) * 1.1
+
+
+class _WrongCurvature(ag.Function):
+    """sin with the right derivative, computed from a detached input: its own derivative
+    (the second derivative of sin) is lost."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return anp.sin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        (x,) = ctx.saved_tensors
+        return g * anp.cos(x.detach())
+
+
+PLANTED = {
+    "gradient": (lambda x: _WrongSlope.apply(x), "grad of"),  # (and its hvp)
+    "second-derivative": (lambda x: _WrongCurvature.apply(x), "hvp of"),
+    "value": (lambda x: anp.sin(x) + 1e-3, "value"),
+    "dtype": (lambda x: anp.sin(anp.asarray(x, dtype=np.float64)), "dtype"),
+}
+
+
+@pytest.mark.parametrize("kind", PLANTED)
+def test_checker_detects_a_planted_bug(kind, monkeypatch):
+    planted, what = PLANTED[kind]
+    sin = next(o for o in ops.OPS if o.name == "sin")
+    monkeypatch.setattr(sin, "ag", planted)
+    dtype = "float32" if kind == "dtype" else None
+    report = run_many(range(60), only=["sin"], dtype=dtype, skip_known=True)
+    assert report.programs == 60
+    # programs whose output does not depend on the planted sin may pass; most must not
+    assert report.mismatches >= 30, report.summary(2)
+    details = [o.detail for o in report.failures]
+    assert sum(what in d for d in details) >= 30, details
+    # a wrong slope also makes a wrong second derivative; nothing else may be reported
+    assert all(what in d or (kind == "gradient" and "hvp of" in d) for d in details), details
+    assert {o.culprit for o in report.failures} == {"unary/sin"}
+
+
+# ---------------------------------------------------------------------------- known bugs
+
+
+@pytest.mark.parametrize("name", [k for k, v in known.KNOWN.items() if not v.empty_only])
+@pytest.mark.xfail(strict=True, reason="a known bug class (tests/fuzzlib/known.py); when this "
+                   "passes, delete its entry there so CI fuzzes it")
+def test_known_bug_class(name):
+    k = known.KNOWN[name]
+    only = list(k.ops) + [o.name for o in ops.OPS if o.family in k.families]
+    report = run_many(range(40), only=only)
+    assert report.mismatches == 0, report.summary(examples=2)
+
+
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["array-like"].reason)
+def test_array_like_of_tensors_records():
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = ag.autograd.grad([anp.sum([x, 2 * x])], [x])
+    np.testing.assert_allclose(g.numpy(), [3.0, 3.0])
+
+
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["lower-triangle"].reason)
+def test_eigvalsh_gradient_ignores_the_upper_triangle():
+    a = ag.tensor([[2.0, 0.3], [0.5, 1.0]], requires_grad=True)  # NumPy reads a[1, 0]
+    (g,) = ag.autograd.grad([anp.linalg.eigvalsh(a)[1]], [a])
+    assert g.numpy()[0, 1] == 0.0
+
+
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["empty-contraction"].reason)
+def test_tensordot_over_an_empty_axis():
+    x = ag.tensor(np.zeros(0), requires_grad=True)
+    y = ag.tensor(np.zeros((0, 2)), requires_grad=True)
+    out = anp.tensordot(x, y, 1)
+    np.testing.assert_array_equal(out.numpy(), [0.0, 0.0])
+    out.sum().backward()
+    assert x.grad.shape == (0,) and y.grad.shape == (0, 2)
+
+
+@pytest.mark.xfail(strict=True, reason="basic indexing returns a copy, not a view: after "
+                   "y = x * 1; v = y[0]; v += 10, NumPy (and PyTorch) have changed y[0], "
+                   "arraygrad has not (values and gradients of later uses of y differ "
+                   "silently); the fuzzer's in-place steps therefore never write into an "
+                   "indexing result that is used again")
+def test_in_place_write_through_a_basic_index_view():
+    x = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    y = x * 1
+    v = y[0]
+    v += 10
+    np.testing.assert_array_equal(y.numpy(), [[11.0, 12.0], [3.0, 4.0]])
+
+
+# ---------------------------------------------------------------------------- fixed here
+
+
+@pytest.mark.parametrize("q", [0.3, np.float64(0.3), np.float32(0.3), [0.25, 0.5]])
+@pytest.mark.parametrize("method", ["linear", "lower", "midpoint", "hazen"])
+@pytest.mark.parametrize("fn", ["quantile", "percentile", "nanquantile", "median"])
+def test_quantiles_keep_numpys_result_dtype(fn, method, q):
+    """Found by the fuzzer: quantile of float32 data with a Python float q was float64.
+    NumPy's dtype depends on q's type (a Python float is weak) and on the method."""
+    data = np.array([[0.1, 0.5, 0.3], [1.5, -0.2, 0.7]], np.float32)
+    x = ag.tensor(data, requires_grad=True)
+    if fn == "median":
+        args, kw = (), {}
+    else:
+        qq = (q * 100 if type(q) is float else np.multiply(q, 100)) if fn == "percentile" else q
+        args, kw = (qq,), {"method": method}
+    got = getattr(anp, fn)(x, *args, axis=1, **kw)
+    want = getattr(np, fn)(data, *args, axis=1, **kw)
+    assert got.dtype == want.dtype
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    got.sum().backward()
+    assert x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("fn", ["var", "std"])
+@pytest.mark.parametrize("shape,axis,ddof", [((0, 1, 0), 0, 0), ((0, 3), 1, 0),
+                                             ((3, 0), None, 1), ((1, 2), 0, 1)])
+def test_var_std_gradient_without_degrees_of_freedom(fn, shape, axis, ddof):
+    """Found by the fuzzer: the backward of var/std over an empty lane (or with ddof equal
+    to the count) raised ZeroDivisionError; it divides like NumPy's forward now."""
+    data = np.arange(float(np.prod(shape))).reshape(shape)
+    x = ag.tensor(data, requires_grad=True)
+    y = getattr(anp, fn)(x, axis=axis, ddof=ddof)
+    want = getattr(np, fn)(data, axis=axis, ddof=ddof)
+    assert y.shape == want.shape
+    np.testing.assert_array_equal(np.isnan(y.numpy()), np.isnan(want))
+    y.sum().backward()
+    assert x.grad.shape == shape
+
+
+# ---------------------------------------------------------------------------- the tool
+
+
+def test_tool_runs_and_reports_per_family():
+    out = subprocess.run([sys.executable, str(ROOT / "tools" / "fuzz.py"), "--programs", "10",
+                          "--seed", "5", "--skip-known"], capture_output=True, text=True,
+                         timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "10 programs" in out.stdout and "family" in out.stdout
+    assert "unary" in out.stdout
