@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..core.primitive import records
 from ..core.tensor import Tensor
-from ..ops._compose import raw, records, rewrap
+from ..ops._compose import raw, rewrap
 
 _FUNCTIONS: dict[Any, Any] = {}
 _UFUNCS: dict[Any, Any] = {}
@@ -122,4 +123,22 @@ def _with_out(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dict) ->
     for o in outs:
         if isinstance(o, Tensor):
             o._version += 1
-    return out
+    # NumPy hands ``out`` over as a tuple; what it returns is the one output itself
+    # (``x += t`` rebinds ``x`` to it), or the tuple for several.
+    return outs[0] if len(outs) == 1 else outs
+
+
+# ---------------------------------------------------------------------------- the protocols
+
+
+def __array_ufunc__(self: Tensor, ufunc: Any, method: str, *inputs: Any, out: Any = None,
+                    **kwargs: Any) -> Any:
+    return dispatch_ufunc(ufunc, method, inputs, out, kwargs)
+
+
+def __array_function__(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    return dispatch_function(func, args, kwargs)
+
+
+Tensor.__array_ufunc__ = __array_ufunc__
+Tensor.__array_function__ = __array_function__
