@@ -126,11 +126,22 @@ def test_known_bug_class(name):
     assert report.mismatches == 0, report.summary(examples=2)
 
 
-@pytest.mark.xfail(strict=True, reason=known.KNOWN["array-like"].reason)
 def test_array_like_of_tensors_records():
+    """The class the fuzzer's array-like family found first (issue 10 item 1, fixed in the
+    kernel): a list holding tensors dropped the graph."""
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     (g,) = ag.autograd.grad([anp.sum([x, 2 * x])], [x])
     np.testing.assert_allclose(g.numpy(), [3.0, 3.0])
+    (g,) = ag.autograd.grad([anp.einsum("ij->", [x, x])], [x])  # (einsum: fixed here)
+    np.testing.assert_allclose(g.numpy(), [2.0, 2.0])
+
+
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["det-singular"].reason)
+def test_det_gradient_at_a_singular_matrix():
+    x = ag.tensor([0.5, 0.96], requires_grad=True)
+    d = anp.linalg.det(anp.stack([x, x]))  # [[a, b], [a, b]]: det == 0 for every x
+    (g,) = ag.autograd.grad([d], [x])
+    np.testing.assert_allclose(g.numpy(), [0.0, 0.0], atol=1e-12)
 
 
 @pytest.mark.xfail(strict=True, reason=known.KNOWN["lower-triangle"].reason)

@@ -23,11 +23,13 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "array-like": Known(
-        "an array_like holding tensors drops the graph: anp.sum([x, 2 * x]) has gradient 0 "
-        "(no error), anp.dot([x, x], w) gives w's gradient only, anp.linalg.norm((x, x)) "
-        "raises 'tuple' object has no attribute 'reshape' (issue 10 item 1)",
-        "kernel", families=("arraylike",)),
+    "det-singular": Known(
+        "det's gradient is det(A) * inv(A).T: at a singular matrix (det is smooth there, "
+        "its gradient the adjugate) inv raises LinAlgError, or where rounding hides the "
+        "singularity the second derivative is wrong: x = [0.5, 0.96]; "
+        "anp.linalg.det([[x[0], x[1]], [x[0], x[1]]]) has an HVP of 0.02 (exact: 0); "
+        "anp.linalg.det(anp.stack([x, x])) raises",
+        "trust", ops=("det (singular)",)),
     "lower-triangle": Known(
         "eigh / eigvalsh / cholesky read only the lower triangle (UPLO='L'), but their "
         "gradient is nonzero in the upper one: d eigvalsh(A).sum() / dA[0, 1] must be 0 "

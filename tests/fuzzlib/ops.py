@@ -1094,6 +1094,8 @@ def _al_unary(name: str, ag_: Callable, th_: Callable) -> None:
             raise Skip
         if name in ("linalg.det", "trace") and (len(shape) < 2 or shape[-1] != shape[-2]):
             raise Skip
+        if name == "linalg.det" and not _cond_ok(_al_value(g, al), 1e3):
+            raise Skip  # (repeated items make it singular: "det (singular)" tests that)
         if name in ("std", "var") and _size(shape) < 2:
             raise Skip
         if name == "linalg.norm" and len(shape) > 1:
@@ -1101,9 +1103,13 @@ def _al_unary(name: str, ag_: Callable, th_: Callable) -> None:
         return (al,), params
 
 
-def _distinct_along(g: Gen, al: ArrayLike, shape: tuple, axis: Any) -> bool:
+def _al_value(g: Gen, al: ArrayLike) -> np.ndarray:
     from .check import _th_arg
-    v = _th_arg(al, [torch.from_numpy(x) for x in g.values]).numpy()
+    return _th_arg(al, [torch.from_numpy(x) for x in g.values]).numpy()
+
+
+def _distinct_along(g: Gen, al: ArrayLike, shape: tuple, axis: Any) -> bool:
+    v = _al_value(g, al)
     if v.ndim == 0:
         return True
     if name_clip_bad(v):
@@ -1389,6 +1395,15 @@ def _inv(g):
 @op("linalg", "det", lambda a: anp.linalg.det(a), torch.linalg.det)
 def _det(g):
     return (matrix(g, _GENERAL, _cond_ok),), {}
+
+
+@op("linalg", "det (singular)", lambda a: anp.linalg.det(a), torch.linalg.det)
+def _det_singular(g):
+    """A matrix with a repeated row (as ``[x, x]`` gives): det is 0, and smooth."""
+    n = int(g.r.integers(2, 4))
+    row = g.pick(shape=(n,))
+    rows = [row, row] + [g.pick(shape=(n,)) for _ in range(n - 2)]
+    return (ArrayLike(tuple(g.r.permutation(np.array(rows, dtype=object)))),), {}
 
 
 @op("linalg", "slogdet", lambda a: anp.linalg.slogdet(a)[1],
