@@ -148,7 +148,7 @@ def run_arraygrad(prog: Program) -> Result:
     w, vs = _directions(prog, tuple(out.shape))
     if not out.requires_grad:
         zeros = [np.zeros_like(x) for x in prog.inputs]
-        return Result(out.numpy().copy(), zeros, zeros)
+        return Result(out.detach().numpy().copy(), zeros, zeros)
     loss = (out * ag.tensor(w.astype(out.dtype))).sum()
     grads = ag.autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
     dot = None
@@ -160,7 +160,7 @@ def run_arraygrad(prog: Program) -> Result:
         hvps = [None] * len(leaves)
     else:
         hvps = ag.autograd.grad(dot, leaves, allow_unused=True)
-    return Result(out.numpy().copy(), _np_grads(grads, prog), _np_grads(hvps, prog))
+    return Result(out.detach().numpy().copy(), _np_grads(grads, prog), _np_grads(hvps, prog))
 
 
 def _np_grads(gs: Any, prog: Program) -> list[np.ndarray]:
