@@ -136,6 +136,22 @@ def test_array_like_of_tensors_records():
     np.testing.assert_allclose(g.numpy(), [2.0, 2.0])
 
 
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["correlate-same"].reason)
+def test_correlate_same_with_a_shorter_even_first_argument():
+    a0, v0 = np.array([0.512, -0.5451]), np.array([-0.6011, -0.8996, -1.1978, 0.4474, -0.6018])
+    a = ag.tensor(a0, requires_grad=True)
+    out = anp.correlate(a, v0, "same")
+    np.testing.assert_allclose(out.detach().numpy(), np.correlate(a0, v0, "same"))
+
+
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["multigammaln-float32"].reason)
+def test_multigammaln_of_float32_computes_in_float64_as_scipy():
+    from arraygrad.scipy import special
+
+    x = np.array([2.5, 3.0], np.float32)
+    assert special.multigammaln(ag.tensor(x), 2).dtype == np.float64
+
+
 @pytest.mark.xfail(strict=True, reason=known.KNOWN["det-singular"].reason)
 def test_det_gradient_at_a_singular_matrix():
     x = ag.tensor([0.5, 0.96], requires_grad=True)

@@ -23,6 +23,15 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
+    "correlate-same": Known(
+        "anp.correlate(a, v, 'same') is shifted by one while recording when len(a) < "
+        "len(v) and len(a) is even (value and gradient): a = [0.512, -0.5451], v of length 5 "
+        "(issue 10 item 3)",
+        "trust", ops=("correlate",)),
+    "multigammaln-float32": Known(
+        "scipy.special.multigammaln of float32 returns float32 where SciPy computes "
+        "float64 (issue 10 item 3): ag.scipy.special.multigammaln(np.float32 array, 2)",
+        "trust", ops=("multigammaln",)),
     "det-singular": Known(
         "det's gradient is det(A) * inv(A).T: at a singular matrix (det is smooth there, "
         "its gradient the adjugate) inv raises LinAlgError, or where rounding hides the "

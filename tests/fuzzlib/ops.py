@@ -105,6 +105,16 @@ def th_scatter(y: torch.Tensor, idx: Any, v: Any) -> torch.Tensor:
     return out.reshape(y.shape)
 
 
+def _np_args(*xs: Any) -> list:
+    """Operands as tensors of NumPy's result dtype: a 0-d array is strong in NumPy 2
+    (float32 (3,) - float64 () is float64) where PyTorch lets a 0-dim tensor defer; a
+    Python float is weak in both."""
+    dummies = [np.zeros((), str(x.dtype).replace("torch.", "")) if isinstance(x, torch.Tensor)
+               else x for x in xs]
+    dt = getattr(torch, str(np.result_type(*dummies)))
+    return [x.to(dt) if isinstance(x, torch.Tensor) else torch.tensor(x, dtype=dt) for x in xs]
+
+
 def _size(shape: tuple) -> int:
     return int(np.prod(shape, dtype=np.int64))
 
@@ -177,11 +187,7 @@ def _binary(name: str, da: str, db: str, th: Callable) -> None:
     f = getattr(anp, name)
 
     def th2(a, b):
-        if not isinstance(a, torch.Tensor):
-            a = _t(a, b)
-        if not isinstance(b, torch.Tensor):
-            b = _t(b, a)
-        return th(a, b)
+        return th(*_np_args(a, b))
 
     @op("binary", name, lambda a, b: f(a, b), th2)
     def draw(g: Gen):
@@ -206,8 +212,7 @@ for _n, (_a, _b, _f) in BINARY.items():
 
 
 @op("binary", "where", lambda c, a, b: anp.where(c, a, b),
-    lambda c, a, b: torch.where(c, _t(a, b if isinstance(b, torch.Tensor) else None),
-                                _t(b, a if isinstance(a, torch.Tensor) else None)))
+    lambda c, a, b: torch.where(c, *_np_args(a, b)))
 def _where(g: Gen):
     a = g.pick()
     b = _operand(g, g.shape(a))
@@ -232,8 +237,7 @@ def _operator(sym: str, da: str, db: str, f: Callable) -> None:
         return f(b, a) if left else f(a, b)
 
     def th_(a, b, left=False):
-        a2 = a if isinstance(a, torch.Tensor) else _t(a, b)
-        b2 = b if isinstance(b, torch.Tensor) else _t(b, a)
+        a2, b2 = _np_args(a, b)
         return f(b2, a2) if left else f(a2, b2)
 
     @op("operators", f"x {sym} y", ag_, th_)
@@ -1132,7 +1136,7 @@ for _n, (_a, _t_) in ARRAY_LIKE_UNARY.items():
 @op("arraylike", "binary(array_like, y)",
     lambda a, b, fn: getattr(anp, fn)(a, b),
     lambda a, b, fn: {"multiply": torch.mul, "add": torch.add, "subtract": torch.sub,
-                      "hypot": torch.hypot}[fn](a, _t(b, a)))
+                      "hypot": torch.hypot}[fn](*_np_args(a, b)))
 def _al_binary(g):
     al = array_like(g)
     shape = _al_shape(g, al)
@@ -1146,7 +1150,7 @@ def _al_binary(g):
 
 
 @op("arraylike", "x + array_like", lambda x, a, left=False: (a + x) if left else x + a,
-    lambda x, a, left=False: (a + x) if left else x + a)
+    lambda x, a, left=False: sum(reversed(_np_args(x, a))) if left else sum(_np_args(x, a)))
 def _al_operator(g):
     al = array_like(g)
     shape = _al_shape(g, al)
@@ -1154,7 +1158,8 @@ def _al_operator(g):
     return (x, al), {"left": bool(g.r.random() < 0.3)}
 
 
-@op("arraylike", "x * array_like", lambda x, a: x * a, lambda x, a: x * a)
+@op("arraylike", "x * array_like", lambda x, a: x * a,
+    lambda x, a: torch.mul(*_np_args(x, a)))
 def _al_mul(g):
     al = array_like(g)
     return (g.broadcastable(_al_shape(g, al)), al), {}
@@ -1180,7 +1185,7 @@ def _al_matmul(g):
 
 
 @op("arraylike", "where(c, array_like, y)", lambda c, a, b: anp.where(c, a, b),
-    lambda c, a, b: torch.where(c, a, _t(b, a)))
+    lambda c, a, b: torch.where(c, *_np_args(a, b)))
 def _al_where(g):
     al = array_like(g)
     s = _al_shape(g, al)
@@ -1528,3 +1533,214 @@ def _distinct_abs(v: np.ndarray) -> bool:
 def all_names() -> list[str]:
     return [o.name for o in OPS]
 
+
+
+# ---------------------------------------------------------------------------- numeric
+#
+# convolve / correlate are bilinear: the oracle is torch's contraction of the inputs with
+# NumPy's own basis response T[i, j] = np.convolve(e_i, e_j, mode) (integers only), so
+# NumPy defines the semantics (modes, swapping, centring) and PyTorch the derivatives.
+
+
+def _bilinear_basis(fn: Callable, m: int, n: int, mode: str) -> np.ndarray:
+    eye_m, eye_n = np.eye(m), np.eye(n)
+    return np.array([[fn(eye_m[i], eye_n[j], mode) for j in range(n)] for i in range(m)])
+
+
+def _th_bilinear(fn_name: str):
+    def f(a, v, mode):
+        a, v = _pr(a, v)
+        basis = _bilinear_basis(getattr(np, fn_name), a.shape[0], v.shape[0], mode)
+        return torch.einsum("i,j,ijk->k", a, v, torch.as_tensor(basis, dtype=a.dtype))
+    return f
+
+
+for _n in ("convolve", "correlate"):
+    def _conv_draw(g):
+        a = g.pick(new_shape=(int(g.r.integers(1, 6)),), min_ndim=1, max_ndim=1)
+        v = g.pick(new_shape=(int(g.r.integers(1, 6)),), min_ndim=1, max_ndim=1)
+        if 0 in g.shape(a) + g.shape(v):
+            raise Skip
+        return (a, v, str(g.r.choice(["full", "same", "valid"]))), {}
+    op("numeric", _n, (lambda f: lambda a, v, mode: f(a, v, mode))(getattr(anp, _n)),
+       _th_bilinear(_n))(_conv_draw)
+
+
+@op("numeric", "interp (fp)", lambda x, fp, xp: anp.interp(x, xp, fp),
+    lambda x, fp, xp: _th_interp(x, fp, xp))
+def _interp(g):
+    fp = g.pick(min_ndim=1, max_ndim=1, ok=lambda v: v.shape[0] >= 2)
+    n = g.shape(fp)[0]
+    if n < 2:
+        raise Skip
+    xp = Const(np.cumsum(g.r.uniform(0.3, 1.0, n)))
+    x = Const(g.r.uniform(-0.5, float(xp.value[-1]) + 0.5, int(g.r.integers(1, 5))))
+    if np.min(np.abs(x.value[:, None] - xp.value[None, :])) < 0.02:
+        raise Skip
+    return (x, fp, xp), {}
+
+
+def _th_interp(x, fp, xp):
+    # piecewise linear in fp: weights from NumPy on the basis of fp (constants x, xp)
+    xs, xps = x.numpy(), xp.numpy()
+    basis = np.array([np.interp(xs, xps, e) for e in np.eye(fp.shape[0])])
+    # (NumPy's interp computes in float64 whatever fp's precision)
+    return torch.einsum("j,jk->k", fp.to(torch.float64), torch.as_tensor(basis))
+
+
+@op("numeric", "x.sort() (in place)", lambda y, axis, copy=False: _sorted_in_place(y, axis, copy),
+    lambda y, axis, copy=False: torch.sort(y, dim=axis).values, inplace=True)
+def _sort_inplace(g):
+    y, copy = _target(g, "distinct")
+    if not g.shape(y):
+        raise Skip
+    return (y, int(g.r.integers(-len(g.shape(y)), len(g.shape(y))))), {"copy": copy}, (
+        y.k if not copy else None)
+
+
+def _sorted_in_place(y, axis, copy):
+    if copy:
+        y = y * 1.0
+    y.sort(axis=axis)  # NumPy's method: in place, returns None
+    return y
+
+
+@op("numeric", "sort", lambda x, axis: anp.sort(x, axis=axis),
+    lambda x, axis: torch.sort(x.reshape(-1) if axis is None else x, dim=0 if axis is None
+                               else axis).values)
+def _sort(g):
+    x = g.pick("distinct", min_ndim=1)
+    return (x, g.axis(len(g.shape(x)), allow_tuple=False)), {}
+
+
+# ---------------------------------------------------------------------------- scipy.special
+
+
+def _special():
+    from arraygrad.scipy import special
+
+    return special
+
+
+SPECIAL_UNARY = {
+    # name: (domain, torch)
+    "expit": ("any", torch.special.expit), "logit": ("unit", torch.special.logit),
+    "erf": ("any", torch.special.erf), "erfc": ("any", torch.special.erfc),
+    "gammaln": ("pos", torch.special.gammaln), "digamma": ("pos", torch.special.digamma),
+    "log_expit": ("any", torch.nn.functional.logsigmoid), "ndtr": ("any", torch.special.ndtr),
+    "log_ndtr": ("any", torch.special.log_ndtr), "erfinv": ("unit", torch.special.erfinv),
+    "i0": ("small", torch.special.i0), "i0e": ("small", torch.special.i0e),
+    "i1": ("small", torch.special.i1), "i1e": ("small", torch.special.i1e),
+}
+
+
+def _special_unary(name: str, domain: str, th: Callable) -> None:
+    @op("special", name, lambda x: getattr(_special(), name)(x), th)
+    def draw(g):
+        if name == "logit":
+            x = g.pick(ok=lambda v: bool(np.all((v > 0.05) & (v < 0.95))),
+                       new_shape=g.shape_any())
+            if not np.all((g.value(x) > 0.05) & (g.value(x) < 0.95)):
+                x = g.new_input(g.shape(x), "any")
+                g.inputs[-1][...] = (g.inputs[-1] + 1.5) / 3.2 + 0.02
+                g.values[-1] = g.inputs[-1].astype(np.float64)
+            return (x,), {}
+        return (g.pick(domain),), {}
+
+
+for _n, (_d, _f) in SPECIAL_UNARY.items():
+    if hasattr(_special(), _n):
+        _special_unary(_n, _d, _f)
+
+
+def _th_lse(x, axis=None, keepdims=False):
+    return torch.logsumexp(x, dim=_dims(x, axis), keepdim=keepdims) if x.ndim else x * 1
+
+
+@op("special", "logsumexp", lambda x, **kw: _special().logsumexp(x, **kw), _th_lse)
+def _logsumexp(g):
+    x = g.pick(min_ndim=1)
+    params: dict = {"axis": g.axis(len(g.shape(x)))}
+    if _kd(g):
+        params["keepdims"] = True
+    return (x,), params
+
+
+for _n, _tf in (("softmax", torch.softmax), ("log_softmax", torch.log_softmax)):
+    def _sm_draw(g):
+        x = g.pick(min_ndim=1)
+        return (x, int(g.r.integers(-len(g.shape(x)), len(g.shape(x))))), {}
+    op("special", _n, (lambda n: lambda x, axis: getattr(_special(), n)(x, axis=axis))(_n),
+       (lambda f: lambda x, axis: f(x, axis))(_tf))(_sm_draw)
+
+
+@op("special", "xlogy", lambda x, y: _special().xlogy(x, y),
+    lambda x, y: torch.special.xlogy(*torch.broadcast_tensors(*_pr(x, y))))
+def _xlogy(g):
+    x = g.pick()
+    return (x, g.broadcastable(g.shape(x), "pos")), {}
+
+
+# ---------------------------------------------------------------------------- fft
+
+
+def _ri(z):
+    """A complex result as real numbers: [real, imag] stacked last (both libraries)."""
+    if isinstance(z, torch.Tensor):
+        return torch.stack([z.real, z.imag], -1)
+    return anp.stack([anp.real(z), anp.imag(z)], axis=-1)
+
+
+FFTS = {
+    # name: (torch, real input -> complex output?)
+    "fft": torch.fft.fft, "ifft": torch.fft.ifft, "rfft": torch.fft.rfft,
+    "ihfft": torch.fft.ihfft,
+}
+
+
+def _fft_op(name: str, th: Callable) -> None:
+    @op("fft", f"fft.{name}", lambda x, **kw: _ri(getattr(anp.fft, name)(x, **kw)),
+        lambda x, **kw: _ri(th(x, **{("dim" if k == "axis" else k): v for k, v in kw.items()})))
+    def draw(g):
+        x = g.pick(min_ndim=1)
+        s = g.shape(x)
+        if 0 in s:
+            raise Skip
+        params: dict = {"axis": int(g.r.integers(-len(s), len(s)))}
+        if g.r.random() < 0.3:
+            params["n"] = int(g.r.integers(1, 6))
+        if g.r.random() < 0.4:
+            params["norm"] = str(g.r.choice(["backward", "ortho", "forward"]))
+        return (x,), params
+
+
+for _n, _f in FFTS.items():
+    _fft_op(_n, _f)
+
+
+@op("fft", "fft.irfft", lambda x, **kw: anp.fft.irfft(anp.fft.rfft(x), **kw),
+    lambda x, **kw: torch.fft.irfft(torch.fft.rfft(x), **kw))
+def _irfft(g):
+    x = g.pick(min_ndim=1, max_ndim=1)
+    if 0 in g.shape(x):
+        raise Skip
+    params: dict = {}
+    if g.r.random() < 0.5:
+        params["n"] = int(g.r.integers(2, 7))
+    return (x,), params
+
+
+@op("special", "multigammaln", lambda x, d: _special().multigammaln(x, d),
+    lambda x, d: torch.special.multigammaln(x.to(torch.float64), d))  # SciPy: float64
+def _multigammaln(g):
+    d = int(g.r.integers(1, 4))
+    x = g.pick("gt1", ok=lambda v: bool(np.all(v > (d - 1) / 2 + 0.3)))
+    if not np.all(g.value(x) > (d - 1) / 2 + 0.3):
+        raise Skip
+    return (x, d), {}
+
+
+@op("special", "polygamma", lambda n, x: _special().polygamma(n, x),
+    lambda n, x: torch.special.polygamma(n, x.to(torch.float64)))  # SciPy: float64
+def _polygamma(g):
+    return (int(g.r.integers(0, 3)), g.pick("pos")), {}
