@@ -1660,6 +1660,7 @@ def _th_lse(x, axis=None, keepdims=False):
 @op("special", "logsumexp", lambda x, **kw: _special().logsumexp(x, **kw), _th_lse)
 def _logsumexp(g):
     x = g.pick(min_ndim=1)
+    _nonempty(g.shape(x))  # SciPy raises on empty input (as arraygrad does)
     params: dict = {"axis": g.axis(len(g.shape(x)))}
     if _kd(g):
         params["keepdims"] = True
@@ -1669,6 +1670,7 @@ def _logsumexp(g):
 for _n, _tf in (("softmax", torch.softmax), ("log_softmax", torch.log_softmax)):
     def _sm_draw(g):
         x = g.pick(min_ndim=1)
+        _nonempty(g.shape(x))  # SciPy raises on empty input (as arraygrad does)
         return (x, int(g.r.integers(-len(g.shape(x)), len(g.shape(x))))), {}
     op("special", _n, (lambda n: lambda x, axis: getattr(_special(), n)(x, axis=axis))(_n),
        (lambda f: lambda x, axis: f(x, axis))(_tf))(_sm_draw)
