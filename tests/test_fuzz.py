@@ -59,38 +59,28 @@ def test_calibration_oracle_against_itself(test, oracle):
 # ---------------------------------------------------------------------------- planted bugs
 
 
-class _WrongSlope(ag.Function):
-    """sin with the derivative off by 10%."""
+def _sin_with_backward(rule):
+    """sin as a custom Function whose backward is ``rule(g, x)``: a planted bug."""
 
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return anp.sin(x)
+    class PlantedSin(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return anp.sin(x)
 
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * anp.cos(x) * 1.1
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return rule(g, x)
 
-
-class _WrongCurvature(ag.Function):
-    """sin with the right derivative, computed from a detached input: its own derivative
-    (the second derivative of sin) is lost."""
-
-    @staticmethod
-    def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return anp.sin(x)
-
-    @staticmethod
-    def backward(ctx, g):
-        (x,) = ctx.saved_tensors
-        return g * anp.cos(x.detach())
+    return PlantedSin.apply
 
 
 PLANTED = {
-    "gradient": (lambda x: _WrongSlope.apply(x), "grad of"),  # (and its hvp)
-    "second-derivative": (lambda x: _WrongCurvature.apply(x), "hvp of"),
+    # the derivative off by 10% (and so its own derivative)
+    "gradient": (_sin_with_backward(lambda g, x: g * anp.cos(x) * 1.1), "grad of"),
+    # the right derivative from a detached input: the second derivative of sin is lost
+    "second-derivative": (_sin_with_backward(lambda g, x: g * anp.cos(x.detach())), "hvp of"),
     "value": (lambda x: anp.sin(x) + 1e-3, "value"),
     "dtype": (lambda x: anp.sin(anp.asarray(x, dtype=np.float64)), "dtype"),
 }

@@ -135,72 +135,77 @@ def _directions(prog: Program, out_shape: tuple) -> tuple[np.ndarray, list[np.nd
     return w, vs
 
 
-def run_arraygrad(prog: Program) -> Result:
-    leaves = [ag.tensor(x.copy(), requires_grad=True) for x in prog.inputs]
+@dataclass(frozen=True)
+class Backend:
+    """What differs between the interpreters: making a leaf and a constant, calling a
+    step, taking gradients, and reading a gradient back as a NumPy array."""
+
+    leaf: Any
+    const: Any
+    call: Any
+    grad: Any
+    to_numpy: Any
+
+
+def _th_numpy(g: Any, x: np.ndarray) -> np.ndarray:
+    # (double backward may return PyTorch's lazy ZeroTensor, which has no NumPy view)
+    if g is None or g._is_zerotensor():
+        return np.zeros_like(x, dtype=_np_dt(g, x))
+    return g.detach().numpy().copy()
+
+
+ARRAYGRAD = Backend(
+    leaf=lambda x: ag.tensor(x.copy(), requires_grad=True),
+    const=lambda v, dtype: ag.tensor(v.astype(dtype)),
+    call=lambda step, slots: step.op.ag(*[_ag_arg(a, slots) for a in step.args],
+                                        **step.params),
+    grad=lambda outs, ins, create_graph: ag.autograd.grad(
+        outs, ins, create_graph=create_graph, allow_unused=True),
+    to_numpy=lambda g, x: np.zeros_like(x) if g is None else g.detach().numpy().copy())
+
+TORCH = Backend(
+    leaf=lambda x: torch.tensor(x.copy(), requires_grad=True),
+    const=lambda v, dtype: torch.as_tensor(v, dtype=dtype),
+    call=lambda step, slots: step.op.th(*[_th_arg(a, slots) for a in step.args],
+                                        **step.params),
+    grad=lambda outs, ins, create_graph: torch.autograd.grad(
+        outs, ins, create_graph=create_graph, allow_unused=True),
+    to_numpy=_th_numpy)
+
+
+def run(prog: Program, be: Backend, inputs: list[np.ndarray] | None = None) -> Result:
+    """The program's output, its gradient and its Hessian-vector product on ``be``."""
+    leaves = [be.leaf(x) for x in (prog.inputs if inputs is None else inputs)]
     slots: list = list(leaves)
     for step in prog.steps:
-        v = step.op.ag(*[_ag_arg(a, slots) for a in step.args], **step.params)
+        v = be.call(step, slots)
         if step.out == len(slots):
             slots.append(v)
         else:
-            slots[step.out] = v
+            slots[step.out] = v  # an in-place step: the slot now holds the written value
     out = slots[prog.output]
     w, vs = _directions(prog, tuple(out.shape))
+    value = out.detach().numpy().copy()
     if not out.requires_grad:
         zeros = [np.zeros_like(x) for x in prog.inputs]
-        return Result(out.detach().numpy().copy(), zeros, zeros)
-    loss = (out * ag.tensor(w.astype(out.dtype))).sum()
-    grads = ag.autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
+        return Result(value, zeros, zeros)
+    grads = be.grad((out * be.const(w, out.dtype)).sum(), leaves, True)
     dot = None
     for g, v in zip(grads, vs):
         if g is not None and g.requires_grad:
-            term = (g * ag.tensor(v.astype(g.dtype))).sum()
+            term = (g * be.const(v, g.dtype)).sum()
             dot = term if dot is None else dot + term
-    if dot is None:
-        hvps = [None] * len(leaves)
-    else:
-        hvps = ag.autograd.grad(dot, leaves, allow_unused=True)
-    return Result(out.detach().numpy().copy(), _np_grads(grads, prog), _np_grads(hvps, prog))
+    hvps = [None] * len(leaves) if dot is None else be.grad(dot, leaves, False)
+    return Result(value, [be.to_numpy(g, x) for g, x in zip(grads, prog.inputs)],
+                  [be.to_numpy(g, x) for g, x in zip(hvps, prog.inputs)])
 
 
-def _np_grads(gs: Any, prog: Program) -> list[np.ndarray]:
-    out = []
-    for g, x in zip(gs, prog.inputs):
-        out.append(np.zeros_like(x) if g is None else np.asarray(g.detach().numpy()).copy())
-    return out
+def run_arraygrad(prog: Program) -> Result:
+    return run(prog, ARRAYGRAD)
 
 
 def run_torch(prog: Program, upcast: bool = False) -> Result:
-    leaves = [torch.tensor(x.astype(np.float64) if upcast else x.copy(), requires_grad=True)
-              for x in prog.inputs]
-    slots: list = list(leaves)
-    for step in prog.steps:
-        v = step.op.th(*[_th_arg(a, slots) for a in step.args], **step.params)
-        if step.out == len(slots):
-            slots.append(v)
-        else:
-            slots[step.out] = v
-    out = slots[prog.output]
-    w, vs = _directions(prog, tuple(out.shape))
-    if not out.requires_grad:
-        zeros = [np.zeros_like(x) for x in prog.inputs]
-        return Result(out.detach().numpy().copy(), zeros, zeros)
-    loss = (out * torch.as_tensor(w, dtype=out.dtype)).sum()
-    grads = torch.autograd.grad(loss, leaves, create_graph=True, allow_unused=True)
-    dot = None
-    for g, v in zip(grads, vs):
-        if g is not None and g.requires_grad:
-            term = (g * torch.as_tensor(v, dtype=g.dtype)).sum()
-            dot = term if dot is None else dot + term
-    hvps = [None] * len(leaves) if dot is None else \
-        torch.autograd.grad(dot, leaves, allow_unused=True)
-    return Result(out.detach().numpy().copy(), _th_grads(grads, prog), _th_grads(hvps, prog))
-
-
-def _th_grads(gs: Any, prog: Program) -> list[np.ndarray]:
-    # (double backward may return PyTorch's lazy ZeroTensor, which has no NumPy view)
-    return [np.zeros_like(x, dtype=_np_dt(g, x)) if g is None or g._is_zerotensor()
-            else g.detach().numpy().copy() for g, x in zip(gs, prog.inputs)]
+    return run(prog, TORCH, [x.astype(np.float64) for x in prog.inputs] if upcast else None)
 
 
 def _np_dt(g: Any, x: np.ndarray) -> Any:

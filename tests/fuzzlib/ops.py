@@ -856,12 +856,16 @@ def _mask_of_values(g):
 @op("index", "take", lambda x, i, axis: anp.take(x, i, axis=axis),
     lambda x, i, axis: th_gather(x, _take_index(tuple(x.shape), i, axis)))
 def _take(g):
-    x = g.pick(min_ndim=1)
-    s = g.shape(x)
-    _nonempty(s)
+    x, s = _indexable(g)
     axis = int(g.r.integers(len(s))) if g.r.random() < 0.7 else None
     n = s[axis] if axis is not None else _size(s)
     return (x, g.r.integers(-n, n, (int(g.r.integers(1, 4)),)), axis), {}
+
+
+def _indexable(g: Gen) -> tuple:
+    x = g.pick(min_ndim=1)
+    _nonempty(g.shape(x))
+    return x, g.shape(x)
 
 
 def _take_index(shape, i, axis):
@@ -873,9 +877,7 @@ def _take_index(shape, i, axis):
 @op("index", "take_along_axis", lambda x, i, axis: anp.take_along_axis(x, i, axis=axis),
     lambda x, i, axis: th_gather(x, _along_index(tuple(x.shape), i, axis)))
 def _take_along(g):
-    x = g.pick(min_ndim=1)
-    s = g.shape(x)
-    _nonempty(s)
+    x, s = _indexable(g)
     axis = int(g.r.integers(len(s)))
     ishape = list(s)
     ishape[axis] = int(g.r.integers(1, 4))
