@@ -1273,7 +1273,7 @@ def _inner(g):
 
 
 @op("products", "outer", lambda a, b: anp.outer(a, b),
-    lambda a, b: torch.outer(a.reshape(-1), b.reshape(-1)))
+    lambda a, b: torch.outer(*_pr(a.reshape(-1), b.reshape(-1))))
 def _outer(g):
     return (g.pick(max_ndim=2), g.pick(max_ndim=1)), {}
 
@@ -1299,7 +1299,7 @@ EINSUM = [("ij,jk->ik", 2), ("ij->ji", 1), ("ii->i", 1), ("ij->", 1), ("i,i->", 
 
 
 @op("products", "einsum", lambda spec, *xs: anp.einsum(spec, *xs),
-    lambda spec, *xs: torch.einsum(spec, *xs))
+    lambda spec, *xs: torch.einsum(spec, *_promoted(xs)))
 def _einsum(g):
     spec, n = EINSUM[int(g.r.integers(len(EINSUM)))]
     ins = spec.split("->")[0].split(",")
@@ -1314,7 +1314,7 @@ def _einsum(g):
     return (spec, *args), {}
 
 
-@op("products", "kron", lambda a, b: anp.kron(a, b), lambda a, b: torch.kron(a, b))
+@op("products", "kron", lambda a, b: anp.kron(a, b), lambda a, b: torch.kron(*_pr(a, b)))
 def _kron(g):
     a = g.pick(max_ndim=2)
     return (a, g.pick(max_ndim=2, new_shape=(2,) * max(1, len(g.shape(a))))), {}
@@ -1328,7 +1328,7 @@ def _vdot(g):
 
 
 @op("products", "cross", lambda a, b: anp.cross(a, b),
-    lambda a, b: torch.linalg.cross(*torch.broadcast_tensors(a, b)))
+    lambda a, b: torch.linalg.cross(*torch.broadcast_tensors(*_pr(a, b))))
 def _cross(g):
     a = g.pick(new_shape=(3,), ok=lambda v: v.ndim >= 1 and v.shape[-1] == 3)
     if g.shape(a)[-1:] != (3,):
@@ -1419,7 +1419,8 @@ def _slogdet(g):
     return (matrix(g, _GENERAL, _cond_ok),), {}
 
 
-@op("linalg", "solve", lambda a, b: anp.linalg.solve(a, b), lambda a, b: torch.linalg.solve(a, b))
+@op("linalg", "solve", lambda a, b: anp.linalg.solve(a, b),
+    lambda a, b: torch.linalg.solve(*_pr(a, b)))
 def _solve(g):
     a = matrix(g, _GENERAL, _cond_ok)
     s = g.shape(a)

@@ -190,9 +190,10 @@ class Gen:
     """The state of one draw: the slots' current float64 values (from the PyTorch
     interpreter), the inputs made so far, and the random source."""
 
-    def __init__(self, rng: np.random.Generator, dtype: str) -> None:
+    def __init__(self, rng: np.random.Generator, dtype: str, mixed: bool = False) -> None:
         self.r = rng
         self.dtype = dtype
+        self.mixed = mixed  # some inputs in the other float dtype (promotion)
         self.inputs: list[np.ndarray] = []
         self.kinds: list[str] = []
         self.values: list[np.ndarray] = []  # float64, per slot
@@ -212,7 +213,10 @@ class Gen:
             v = DOMAINS[kind][1](self.r, shape)
         else:
             v = structured(self.r, kind, shape)
-        v = np.asarray(v, dtype=np.float64).astype(self.dtype)
+        dtype = self.dtype
+        if self.mixed and self.r.random() < 0.25:
+            dtype = "float64" if dtype == "float32" else "float32"
+        v = np.asarray(v, dtype=np.float64).astype(dtype)
         self.inputs.append(v)
         self.kinds.append(kind)
         self.values.append(v.astype(np.float64))
@@ -310,12 +314,13 @@ def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
     from . import check, ops
 
     rng = np.random.default_rng(seed)
+    mixed = dtype is None and rng.random() < 0.2  # a fifth of the programs mix dtypes
     dtype = dtype or str(rng.choice(["float32", "float64"]))
     n_steps = n_steps or int(rng.integers(1, 5))
     table = ops.by_family(families, None, exclude)
     focus = ops.by_family(None, only, exclude) if only is not None else None
     for _ in range(50):
-        g = Gen(rng, dtype)
+        g = Gen(rng, dtype, mixed)
         steps: list[Step] = []
         tries = 0
         while len(steps) < n_steps and tries < 6 * n_steps:
@@ -354,7 +359,9 @@ def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
         if focus is not None and not any(s.op.name in only for s in steps):
             continue
         if steps:
-            return Program(seed, dtype, g.inputs, g.kinds, _inputs_first(steps, g.is_input))
+            # (tolerances follow the least precise input)
+            label = "float32" if any(x.dtype == np.float32 for x in g.inputs) else "float64"
+            return Program(seed, label, g.inputs, g.kinds, _inputs_first(steps, g.is_input))
     raise RuntimeError(f"could not draw a program for seed {seed}")
 
 
