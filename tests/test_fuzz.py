@@ -112,7 +112,7 @@ def test_checker_detects_a_planted_bug(kind, monkeypatch):
 def test_known_bug_class(name):
     k = known.KNOWN[name]
     only = list(k.ops) + [o.name for o in ops.OPS if o.family in k.families]
-    report = run_many(range(40), only=only)
+    report = run_many(range(200), only=only)  # (enough to hit each class many times)
     assert report.mismatches == 0, report.summary(examples=2)
 
 
