@@ -225,7 +225,10 @@ class Gen:
 
     def shape_any(self, max_ndim: int = 3, min_ndim: int = 0) -> tuple:
         nd = int(self.r.integers(min_ndim, max_ndim + 1))
-        return tuple(int(d) for d in self.r.integers(1, 5, nd))
+        shape = [int(d) for d in self.r.integers(1, 5, nd)]
+        if shape and self.r.random() < 0.05:  # now and then an empty axis
+            shape[int(self.r.integers(nd))] = 0
+        return tuple(shape)
 
     def pick(self, domain: str = "any", *, shape: tuple | None = None,
              ok: Any = None, new_shape: tuple | None = None, min_ndim: int = 0,
