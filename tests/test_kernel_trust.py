@@ -303,3 +303,54 @@ def test_every_ufunc_with_out(case, out_kind):
         assert g is o  # NumPy returns out itself (out[0] for one output)
         np.testing.assert_allclose(np.asarray(o.numpy() if out_kind == "tensor" else o), w,
                                    equal_nan=True)
+
+
+# ---------------------------------------------------------------------------- the record path
+
+
+def test_autograd_grad_runs_no_rule_for_pruned_edges():
+    # The general path (a node with hooks) once ran the rule of an edge autograd.grad had
+    # pruned; now neither path does.
+    from arraygrad.ops import elementwise as ew
+
+    prim = ew.multiply.prim
+    calls = []
+    original = prim.vjps[1]
+    prim.vjps[1] = lambda *a, **k: calls.append(1) or original(*a, **k)
+    try:
+        for with_hook in (False, True):
+            x = ag.tensor([1.0, 2.0], requires_grad=True)
+            w = ag.tensor([3.0, 4.0], requires_grad=True)
+            z = x * w
+            if with_hook:
+                z.grad_fn.register_hook(lambda grad_inputs, grad_outputs: None)
+            (gx,) = ag.autograd.grad(z.sum(), [x])
+            np.testing.assert_allclose(gx.numpy(), [3.0, 4.0])
+    finally:
+        prim.vjps[1] = original
+    assert not calls
+
+
+def test_a_tracer_sees_every_primitive_call():
+    from arraygrad.core.mode import SWITCHES
+
+    seen = []
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    c = ag.tensor([1.0, 1.0])
+    SWITCHES.tracer = lambda prim, args, kwargs, result: seen.append(prim.name)
+    SWITCHES.update()
+    try:
+        y = (anp.sin(x) * 2.0).sum()  # recorded
+        d = anp.exp(c) + c  # not recorded: the fast path is off while tracing
+        c += 1.0  # in place, outside any graph
+        y.backward()  # the engine's rules and its accumulation
+        y2 = (x * 3.0).sum()
+        y2.backward()  # accumulates into x.grad in place
+    finally:
+        SWITCHES.tracer = None
+        SWITCHES.update()
+    assert {"Sin", "Mul", "Sum", "Exp", "Add"} <= set(seen), seen
+    assert any(name.endswith("Inplace") for name in seen), seen
+    assert "AddInto" in seen, seen
+    np.testing.assert_allclose(d.numpy(), np.exp(1.0) + 1.0)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.cos([1.0, 2.0]) + 3.0)
