@@ -230,3 +230,18 @@ def test_tool_runs_and_reports_per_family():
     assert out.returncode == 0, out.stdout + out.stderr
     assert "10 programs" in out.stdout and "family" in out.stdout
     assert "unary" in out.stdout
+
+
+@pytest.mark.parametrize("dtype,tiny", [("float32", 6e-29), ("float64", 1e-160)])
+def test_prod_second_derivative_at_tiny_values(dtype, tiny):
+    """Found by the fuzzer: prod's gradient ans / x, differentiated again, divides by
+    x**2, which underflows to 0 for tiny x: a NaN Hessian. Tiny values take the
+    product-of-others path (no division) now."""
+    x = ag.tensor(np.array([tiny, 3.0], dtype), requires_grad=True)
+    (g,) = ag.autograd.grad([anp.prod(x)], [x], create_graph=True)
+    (h,) = ag.autograd.grad([g[0]], [x])
+    np.testing.assert_allclose(h.numpy(), [0.0, 1.0])
+    y = ag.tensor(np.array([tiny], dtype), requires_grad=True)
+    (g,) = ag.autograd.grad([anp.prod(y)], [y], create_graph=True)
+    (h,) = ag.autograd.grad([g.sum()], [y])
+    np.testing.assert_array_equal(h.numpy(), [0.0])

@@ -113,12 +113,13 @@ def _th_arg(x: Any, slots: list) -> Any:
     return x
 
 
-def torch_step_value(step: Step, values: list[np.ndarray]) -> np.ndarray:
-    """One step on float64 values, no gradient (the generator's evaluator)."""
+def torch_step_value(step: Step, values: list[np.ndarray]) -> tuple[np.ndarray, bool]:
+    """One step on float64 values, no gradient (the generator's evaluator): the value in
+    float64, and whether the step itself rounds to float32 (``x.astype('float32')``)."""
     slots = [torch.from_numpy(np.asarray(v, dtype=np.float64)) for v in values]
     with torch.no_grad():
         out = step.op.th(*[_th_arg(a, slots) for a in step.args], **step.params)
-    return out.detach().numpy().astype(np.float64)
+    return out.detach().numpy().astype(np.float64), out.dtype == torch.float32
 
 
 @dataclass

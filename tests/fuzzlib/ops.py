@@ -338,6 +338,14 @@ REDUCTIONS = {"sum": "sum", "mean": "mean", "prod": "prod", "max": "max", "min":
               "nanvar": "var", "nanstd": "std", "nanprod": "prod"}
 
 
+def _spread(v: np.ndarray, axis: Any, gap: float = 0.05) -> bool:
+    """Every reduction lane of ``v`` over ``axis`` has a spread of at least ``gap``."""
+    if v.size == 0:
+        return True
+    axes = tuple(range(v.ndim)) if axis is None else (axis,) if isinstance(axis, int) else axis
+    return bool(np.all(np.ptp(v, axis=axes) >= gap)) if v.ndim else True
+
+
 def _reduce_draw(kind: str, method: bool):
     def draw(g: Gen):
         domain = "distinct" if kind in ("max", "min", "ptp") else (
@@ -350,6 +358,8 @@ def _reduce_draw(kind: str, method: bool):
             params["axis"] = axis
         if _kd(g):
             params["keepdims"] = True
+        if kind == "std" and not _spread(g.value(x), params.get("axis")):
+            raise Skip  # std is not differentiable where a lane is constant
         if kind in ("var", "std") and g.r.random() < 0.3:
             n = _size(g.shape(x)) if axis is None else int(np.prod(
                 [g.shape(x)[a] for a in _dims(torch.zeros(g.shape(x)), axis)]))
@@ -1104,6 +1114,8 @@ def _al_unary(name: str, ag_: Callable, th_: Callable) -> None:
             raise Skip  # (repeated items make it singular: "det (singular)" tests that)
         if name in ("std", "var") and _size(shape) < 2:
             raise Skip
+        if name == "std" and not _spread(_al_value(g, al), params.get("axis")):
+            raise Skip  # std is not differentiable where a lane is constant
         if name == "linalg.norm" and len(shape) > 1:
             raise Skip
         return (al,), params

@@ -194,6 +194,7 @@ class Gen:
         self.r = rng
         self.dtype = dtype
         self.mixed = mixed  # some inputs in the other float dtype (promotion)
+        self.single = False  # has a step rounded to float32 (tolerances then are float32's)
         self.inputs: list[np.ndarray] = []
         self.kinds: list[str] = []
         self.values: list[np.ndarray] = []  # float64, per slot
@@ -339,7 +340,7 @@ def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
                 if op.name in nonempty and any(0 in g.shape(r) for r in _refs(args)):
                     raise Skip
                 step = Step(op, args, params, target if target is not None else len(g.values))
-                value = check.torch_step_value(step, g.values)
+                value, single = check.torch_step_value(step, g.values)
             except Skip:
                 _trim(g, n_values)
                 continue
@@ -358,12 +359,14 @@ def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
             for a in _refs(args):
                 g.used.add(a.k)
             g.last = step.out
+            g.single = g.single or single
             steps.append(step)
         if focus is not None and not any(s.op.name in only for s in steps):
             continue
         if steps:
             # (tolerances follow the least precise input)
-            label = "float32" if any(x.dtype == np.float32 for x in g.inputs) else "float64"
+            single = g.single or any(x.dtype == np.float32 for x in g.inputs)
+            label = "float32" if single else "float64"
             return Program(seed, label, g.inputs, g.kinds, _inputs_first(steps, g.is_input))
     raise RuntimeError(f"could not draw a program for seed {seed}")
 

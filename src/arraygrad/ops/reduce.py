@@ -126,12 +126,20 @@ def _prod_grad(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initi
     mask = _mask(where, a)
     x = a if mask is None else _pick(mask, a, 1)
     g = restore_reduced(g, a, axis, keepdims)
-    if not np.any(_d(x) == 0):
+    if not _near_zero(_d(x)):
         out_ = g * restore_reduced(ans, a, axis, keepdims) / x
     else:
         others = _product_of_others(x, axis)
         out_ = g * (others if initial is None else others * initial)
     return out_ if mask is None else _pick(mask, out_, 0)
+
+
+def _near_zero(x: Any) -> bool:
+    """A zero, or a value so small that ``ans / x`` differentiated again (``ans / x**2``)
+    underflows to a division by zero: then the product of the others, without division."""
+    dtype = getattr(x, "dtype", np.dtype(float))
+    floor = np.sqrt(np.finfo(dtype).tiny) if dtype.kind in "fc" else 0
+    return bool(np.any(np.abs(x) <= floor))
 
 
 def _product_of_others(x, axis):
