@@ -1764,3 +1764,20 @@ def _multigammaln(g):
     lambda n, x: torch.special.polygamma(n, x.to(torch.float64)))  # SciPy: float64
 def _polygamma(g):
     return (int(g.r.integers(0, 3)), g.pick("pos")), {}
+
+
+# ---------------------------------------------------------------------------- dispatch
+#
+# Plain NumPy called on tensors (NEP 13 ufuncs, NEP 18 functions) must land on arraygrad
+# and record: every unary, binary and reduction op again, called as ``np.<name>``, with
+# the same draws and the same oracle.
+
+
+def _numpy_twin(o: Op) -> Op:
+    f = getattr(np, o.name)
+    return Op(f"np.{o.name}", "dispatch", o.draw, lambda *a, **kw: f(*a, **kw), o.th)
+
+
+OPS.extend([_numpy_twin(o) for o in list(OPS)
+            if o.family in ("unary", "binary", "reduce") and o.name != "average"  # (keyword)
+            and callable(getattr(np, o.name, None))])
