@@ -863,6 +863,44 @@ def _mask_of_values(g):
     return (x, t), {}
 
 
+def _tensor_index(idx: tuple) -> tuple:
+    """The index with its arrays given as arraygrad tensors (integer / boolean)."""
+    import arraygrad as ag
+
+    return tuple(ag.tensor(i) if isinstance(i, np.ndarray) else i for i in idx)
+
+
+@op("index", "x[tensor index]", lambda x, idx: x[_tensor_index(idx)], th_gather)
+def _tensor_getitem(g):
+    x = g.pick(min_ndim=1)
+    kind = "fancy" if g.r.random() < 0.6 else "boolean"
+    idx = INDEXERS[kind](g, g.shape(x))
+    if not any(isinstance(i, np.ndarray) for i in idx):
+        raise Skip
+    return (x, idx), {}
+
+
+@op("inplace", "y[y > t] = v", lambda y, t, v, copy=False: _set_where_above(y, t, v, copy),
+    lambda y, t, v, copy=False: th_scatter(y, (y > t).detach().numpy(), v), inplace=True)
+def _set_above(g):
+    y, copy = _target(g)
+    val = g.value(y)
+    if val.ndim == 0 or val.size == 0:
+        raise Skip
+    t = float(np.round(g.r.uniform(-1, 1), 2))
+    if np.any(np.abs(val - t) < 0.02):
+        raise Skip  # (float32 and float64 agree on the mask)
+    v: Any = g.scalar() if g.r.random() < 0.7 else g.pick(shape=())
+    return (y, t, v), {"copy": copy}, (y.k if not copy else None)
+
+
+def _set_where_above(y, t, v, copy):
+    if copy:
+        y = y * 1.0
+    y[y > t] = v  # a relu-like write: the mask is a tensor computed from y
+    return y
+
+
 @op("index", "take", lambda x, i, axis: anp.take(x, i, axis=axis),
     lambda x, i, axis: th_gather(x, _take_index(tuple(x.shape), i, axis)))
 def _take(g):
