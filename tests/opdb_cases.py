@@ -129,11 +129,18 @@ def _first(f, first):
 def call(func: str, inputs: list, tag: str = "", kw: dict | None = None, **opts) -> None:
     """A case ``anp.func(*inputs, **kw)`` against ``np.func(*inputs, **kw)``."""
     kw = kw or {}
-    ours, theirs = getattr(anp, func), getattr(np, func)
+    ours, theirs = resolve(anp, func), resolve(np, func)
     tag = tag or ",".join([_sid(np.shape(x)) for x in inputs] + ([_kwid(kw)] if kw else []))
     add(func, lambda *xs: ours(*xs, **kw), lambda *xs: theirs(*xs, **kw), inputs, tag,
         **opts)
     CASES[-1].passes = _positional(theirs, len(inputs))
+
+
+def resolve(module, func: str):
+    """``numpy.linalg.inv`` for ``"linalg.inv"`` (and arraygrad's twin the same way)."""
+    for part in func.split("."):
+        module = getattr(module, part, None)
+    return module
 
 
 def _positional(f: Callable, n: int) -> tuple:
@@ -698,6 +705,39 @@ add("bincount", lambda w: anp.bincount(np.array([0, 2, 2, 4]), weights=w, minlen
     [Sampler("bc").u((4,))], tag="weights")
 
 
+# ---------------------------------------------------------------------------- linalg
+#
+# numpy.linalg on well-conditioned inputs (the functions differentiable everywhere near
+# them). eigh / eigvalsh / cholesky read one triangle: their gradient is checked on
+# unstructured inputs in test_linalg.py and by the fuzzer (tests/fuzzlib, family linalg).
+
+
+def _wellcond(key: str, shape: tuple) -> np.ndarray:
+    n = shape[-1]
+    return 1.5 * np.eye(n) + 0.4 * Sampler(key).u(shape[:-2] + (n, n), -1, 1)
+
+
+for name in ("inv", "det", "slogdet"):
+    for shape in [(3, 3), (2, 2, 2)]:
+        call(f"linalg.{name}", [_wellcond(name + str(shape), shape)])
+call("linalg.solve", [_wellcond("solve", (3, 3)), Sampler("solveb").u((3,))])
+call("linalg.solve", [_wellcond("solve2", (3, 3)), Sampler("solveb2").u((3, 2))])
+call("linalg.pinv", [_wellcond("pinv", (3, 3))[:, :2]])
+for n in (3, -2):
+    call("linalg.matrix_power", [_wellcond(f"mp{n}", (3, 3))], kw={"n": n})
+for kw in ({}, {"ord": 1}, {"ord": np.inf}, {"ord": 3}):
+    call("linalg.norm", [Sampler(f"vn{kw}").nz((4,))], kw=kw)
+for kw in ({}, {"ord": "fro"}, {"ord": "nuc"}, {"ord": 2}, {"axis": 1}):
+    call("linalg.norm", [_wellcond(f"mn{kw}", (3, 3))], kw=kw)
+call("linalg.svd", [_wellcond("svd", (3, 3))[:, :2]], kw={"compute_uv": False})
+call("linalg.qr", [_wellcond("qr", (3, 3))])
+call("linalg.vector_norm", [Sampler("vnorm").nz((2, 3))], kw={"axis": 1})
+call("linalg.matrix_norm", [_wellcond("mnorm", (2, 3, 3))])
+add("linalg.multi_dot", _listed(anp.linalg.multi_dot, {}), _listed(np.linalg.multi_dot, {}),
+    [_wellcond("md5", (2, 2)), Sampler("md6").u((2, 3)), Sampler("md7").u((3,))],
+    tag="2x2,2x3,3")
+
+
 def _written(write_ours, write_np):
     """In-place writers as functions: copy, write, return."""
     def ours(x, v):
@@ -782,7 +822,7 @@ def reached_params(case: Case) -> list:
     try:
         case.ref(*probes)
     except _Reached as r:
-        if r.func is None or r.func is not getattr(np, case.func, None):
+        if r.func is None or r.func is not resolve(np, case.func):
             return [None] * len(probes)
         try:
             bound = inspect.signature(r.func).bind(*r.args, **r.kwargs).arguments
@@ -808,7 +848,7 @@ def array_like_params(func: str) -> set[str]:
     import inspect
     import re
 
-    f = getattr(np, func, None)
+    f = resolve(np, func)
     doc = getattr(f, "__doc__", None) or ""
     alias = re.search(r"alias of `~?numpy\.(\w+)`|documentation for `?(\w+)`? for", doc)
     if alias and "Parameters\n" not in doc:

@@ -45,9 +45,11 @@ from ..ops.linalg import outer as _outer
 
 
 def _as_tensor(x: _Any) -> _Tensor:
-    if isinstance(x, _Tensor):
-        return x
-    return _Tensor(_np.asarray(x))
+    # The one array-like helper (a list holding tensors stays in the graph); the trust
+    # branch imports it directly: on merge, take that side.
+    from ..ops._compose import as_tensor
+
+    return as_tensor(x)
 
 
 def _inexact(x: _Tensor) -> _Tensor:
