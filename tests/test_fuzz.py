@@ -142,6 +142,14 @@ def test_multigammaln_of_float32_computes_in_float64_as_scipy():
     assert special.multigammaln(ag.tensor(x), 2).dtype == np.float64
 
 
+@pytest.mark.xfail(strict=True, reason=known.KNOWN["array-like-scipy"].reason)
+def test_scipy_logsumexp_of_a_list_of_tensors_records():
+    from arraygrad.scipy import special
+
+    x = ag.tensor([0.3, 0.7], requires_grad=True)
+    assert special.logsumexp([x, 2 * x]).requires_grad
+
+
 @pytest.mark.xfail(strict=True, reason=known.KNOWN["det-singular"].reason)
 def test_det_gradient_at_a_singular_matrix():
     x = ag.tensor([0.5, 0.96], requires_grad=True)

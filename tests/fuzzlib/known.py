@@ -32,6 +32,12 @@ KNOWN: dict[str, Known] = {
         "scipy.special.multigammaln of float32 returns float32 where SciPy computes "
         "float64 (issue 10 item 3): ag.scipy.special.multigammaln(np.float32 array, 2)",
         "trust", ops=("multigammaln",)),
+    "array-like-scipy": Known(
+        "scipy.special.logsumexp / softmax / log_softmax given a list holding tensors return "
+        "a constant (no graph, no error): ag.scipy.special.logsumexp([x, 2 * x])"
+        ".requires_grad is False (fixed on the trust branch, 42e3f5d)",
+        "trust", ops=("special.logsumexp(array_like)", "special.softmax(array_like)",
+                      "special.log_softmax(array_like)")),
     "det-singular": Known(
         "det's gradient is det(A) * inv(A).T: at a singular matrix (det is smooth there, "
         "its gradient the adjugate) inv raises LinAlgError, or where rounding hides the "

@@ -1132,6 +1132,24 @@ ARRAY_LIKE_UNARY = {
 }
 
 
+def _scipy_special(name: str) -> Callable:
+    def f(*a, **kw):
+        from arraygrad.scipy import special
+
+        return getattr(special, name)(*a, **kw)
+    return f
+
+
+ARRAY_LIKE_UNARY.update({
+    "special.logsumexp": (lambda a: _scipy_special("logsumexp")(a),
+                          lambda a: torch.logsumexp(a.reshape(-1), 0)),
+    "special.softmax": (lambda a: _scipy_special("softmax")(a, axis=0),
+                        lambda a: torch.softmax(a, 0)),
+    "special.log_softmax": (lambda a: _scipy_special("log_softmax")(a, axis=0),
+                            lambda a: torch.log_softmax(a, 0)),
+})
+
+
 def _al_unary(name: str, ag_: Callable, th_: Callable) -> None:
     @op("arraylike", f"{name}(array_like)", ag_, th_)
     def draw(g):
@@ -1242,6 +1260,18 @@ def _al_where(g):
     al = array_like(g)
     s = _al_shape(g, al)
     return (Const(g.r.random(s) < 0.5), al, g.broadcastable(s)), {}
+
+
+@op("arraylike", "linalg.lstsq(array_like, b)",
+    lambda a, b: anp.linalg.lstsq(a, b, rcond=None)[0],
+    lambda a, b: torch.linalg.pinv(_pr(a, b)[0]) @ _pr(a, b)[1])
+def _al_lstsq(g):
+    x = g.new_input((3, 2), "any")
+    if np.linalg.svd(g.value(x), compute_uv=False).min() < 0.3:
+        raise Skip
+    al = ArrayLike(tuple(ArrayLike((Sub(x, (i, 0)), Sub(x, (i, 1)) if i else g.scalar(0.5, 2)))
+                         for i in range(3)))
+    return (al, g.pick(shape=(3,))), {}
 
 
 @op("arraylike", "linalg.solve(array_like, b)", lambda a, b: anp.linalg.solve(a, b),
