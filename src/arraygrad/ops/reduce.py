@@ -137,9 +137,11 @@ def _prod_grad(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initi
 def _near_zero(x: Any) -> bool:
     """A zero, or a value so small that ``ans / x`` differentiated again (``ans / x**2``)
     underflows to a division by zero: then the product of the others, without division."""
-    dtype = getattr(x, "dtype", np.dtype(float))
-    floor = np.sqrt(np.finfo(dtype).tiny) if dtype.kind in "fc" else 0
-    return bool(np.any(np.abs(x) <= floor))
+    try:  # (any backend's dtype: NumPy's, CuPy's, an array API namespace's)
+        floor = float(np.finfo(np.dtype(str(x.dtype))).smallest_normal) ** 0.5
+    except (TypeError, ValueError):
+        floor = 0.0
+    return bool(np.any(abs(x) <= floor))
 
 
 def _product_of_others(x, axis):
