@@ -3,7 +3,7 @@ compared with PyTorch (values, gradients, Hessian-vector products). See tests/fu
 
     python tools/fuzz.py --programs 20000 [--seed S]      # arraygrad against PyTorch
     python tools/fuzz.py --programs 2000 --calibrate      # the oracle against itself
-    python tools/fuzz.py --replay 12345 [--skip-known]    # one program, shown in full
+    python tools/fuzz.py --replay 12345 [--seed S --skip-known]  # one program of that run
     python tools/fuzz.py --families linalg,index          # only some op families
 
 Prints a summary per op family (programs, ok, mismatch, error, refused, skipped), the
@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 if (ROOT / "src").is_dir() and str(ROOT / "src") not in sys.path:
     sys.path.insert(1, str(ROOT / "src"))
 
-from fuzzlib import check, generate, known, run_many, run_program  # noqa: E402
+from fuzzlib import check, run_many, run_program  # noqa: E402
 
 
 def _bar(total: int):
@@ -64,10 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     warnings.simplefilter("ignore")
     families = args.families.split(",") if args.families else None
 
-    if args.replay is not None:  # (the same filters as the run that printed the seed)
-        exclude, nonempty = known.excluded() if args.skip_known else ((), ())
-        prog = generate(args.replay, dtype=args.dtype, families=families, exclude=exclude,
-                        nonempty=nonempty)
+    if args.replay is not None:  # (drawn as the run from --seed with the same flags drew it)
+        draw = check.Drawer(families, None, (), args.skip_known, True, args.dtype)
+        prog = draw(args.replay - args.seed, args.replay)
         o = check.shrink(run_program(prog))
         print(o)
         return 0 if o.status not in ("mismatch", "error") else 1
@@ -80,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     for test, oracle in pairs:
         bar, step = _bar(args.programs)
         report = run_many(seeds, test, oracle, families=families, dtype=args.dtype,
-                          progress=step, skip_known=args.skip_known)
+                          progress=step, skip_known=args.skip_known, every_op=True)
         if bar is not None:
             bar.close()
         print(f"== {test} against {oracle}, seeds {args.seed}..{args.seed + args.programs - 1}")

@@ -370,23 +370,44 @@ class Report:
         return "\n".join(lines)
 
 
+class Drawer:
+    """The programs of a run: ``draw(i, seed)`` is the run's i-th program (``--replay``
+    uses the same rule, so a printed seed can be drawn again)."""
+
+    def __init__(self, families: Any = None, only: Any = None, exclude: Any = (),
+                 skip_known: bool = False, every_op: bool = False,
+                 dtype: str | None = None) -> None:
+        from .ops import by_family
+
+        self.nonempty: Any = ()
+        if skip_known:
+            from .known import excluded
+
+            out, self.nonempty = excluded()
+            exclude = tuple(exclude) + tuple(out)
+        self.families, self.only, self.exclude, self.dtype = families, only, exclude, dtype
+        table = by_family(families, only, exclude)
+        self.turns = [o.name for ops_ in table.values() for o in ops_] if every_op else []
+
+    def __call__(self, i: int, seed: int) -> Program:
+        only = [self.turns[i]] if 0 <= i < len(self.turns) else self.only
+        return generate(seed, dtype=self.dtype, families=self.families, only=only,
+                        exclude=self.exclude, nonempty=self.nonempty)
+
+
 def run_many(seeds: Any, test: str = "arraygrad", oracle: str = "torch",
              families: list[str] | None = None, dtype: str | None = None,
              progress: Any = None, only: Any = None, exclude: Any = (),
-             skip_known: bool = False) -> Report:
+             skip_known: bool = False, every_op: bool = False) -> Report:
     """Run the programs of ``seeds``; ``skip_known``: leave out the bug classes of
-    ``known.KNOWN`` (not fixed yet), as CI does."""
-    nonempty: Any = ()
-    if skip_known:
-        from .known import excluded
-
-        out, nonempty = excluded()
-        exclude = tuple(exclude) + tuple(out)
+    ``known.KNOWN`` (not fixed yet), as CI does; ``every_op``: the first programs end in
+    each op of the table in turn (so a short run still exercises every op), the rest are
+    drawn freely."""
+    draw = Drawer(families, only, exclude, skip_known, every_op, dtype)
     report = Report()
     t0 = time.perf_counter()
-    for seed in seeds:
-        prog = generate(int(seed), dtype=dtype, families=families, only=only,
-                        exclude=exclude, nonempty=nonempty)
+    for i, seed in enumerate(seeds):
+        prog = draw(i, int(seed))
         o = run_program(prog, test, oracle)
         if o.status in ("mismatch", "error"):
             o = shrink(o, test, oracle)

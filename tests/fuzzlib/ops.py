@@ -1862,3 +1862,54 @@ def _numpy_twin(o: Op) -> Op:
 OPS.extend([_numpy_twin(o) for o in list(OPS)
             if o.family in ("unary", "binary", "reduce") and o.name != "average"  # (keyword)
             and callable(getattr(np, o.name, None))])
+
+
+# ---------------------------------------------------------------------------- more methods
+
+
+def _ratio_ok(g: Gen, a: Ref, b: float) -> bool:
+    r = g.value(a) / b
+    return bool(np.all(np.abs(r - np.round(r)) > 0.05))
+
+
+for _s, _ag, _tf in (("//", lambda a, b: a // b, lambda a, b: torch.floor(a / b)),
+                     ("%", lambda a, b: a % b, torch.remainder)):
+    def _mod_draw(g):
+        a = g.pick()
+        b = g.scalar(0.4, 1.5)
+        if not _ratio_ok(g, a, b):
+            raise Skip  # (away from the jumps)
+        return (a, b), {}
+    op("operators", f"x {_s} c", _ag, (lambda f: lambda a, b: f(*_np_args(a, b)))(_tf))(
+        _mod_draw)
+
+
+@op("methods", "x.take", lambda x, i, axis=None: x.take(i, axis=axis),
+    lambda x, i, axis=None: th_gather(x, _take_index(tuple(x.shape), i, axis)))
+def _m_take(g):
+    x, s = _indexable(g)
+    axis = int(g.r.integers(len(s))) if g.r.random() < 0.5 else None
+    n = s[axis] if axis is not None else _size(s)
+    return (x, g.r.integers(-n, n, (int(g.r.integers(1, 4)),))), {"axis": axis}
+
+
+@op("inplace", "y.put(i, v)", lambda y, i, v, copy=False: _put(y, i, v, copy),
+    lambda y, i, v, copy=False: th_scatter(y, np.unravel_index(i % _size(tuple(y.shape)),
+                                                                tuple(y.shape)),
+                                            torch.broadcast_to(_t(v, y), i.shape)),
+    inplace=True)
+def _put_draw(g):
+    y, copy = _target(g)
+    if not g.shape(y) or 0 in g.shape(y):
+        raise Skip
+    n = _size(g.shape(y))
+    i = g.r.integers(-n, n, (int(g.r.integers(1, 4)),))
+    v: Any = g.scalar() if g.r.random() < 0.4 else g.pick(shape=i.shape)
+    return (y, i, v), {"copy": copy}, (y.k if not copy else None)
+
+
+def _put(y, i, v, copy):
+    if copy:
+        y = y * 1.0
+    y.put(i, v)  # ndarray.put: flat indices, in place
+    return y
