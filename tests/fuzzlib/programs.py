@@ -318,12 +318,16 @@ def generate(seed: int, dtype: str | None = None, n_steps: int | None = None,
     from . import check, ops
 
     rng = np.random.default_rng(seed)
+    given = dtype
     mixed = dtype is None and rng.random() < 0.2  # a fifth of the programs mix dtypes
     dtype = dtype or str(rng.choice(["float32", "float64"]))
     n_steps = n_steps or int(rng.integers(1, 5))
     table = ops.by_family(families, None, exclude)
     focus = ops.by_family(None, only, exclude) if only is not None else None
-    for _ in range(50):
+    for attempt in range(50):
+        if attempt and given is None:  # (an op may need a dtype: det (singular) is float64)
+            mixed = rng.random() < 0.2
+            dtype = str(rng.choice(["float32", "float64"]))
         g = Gen(rng, dtype, mixed)
         steps: list[Step] = []
         tries = 0
