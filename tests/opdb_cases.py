@@ -12,6 +12,7 @@ two.
 
 from __future__ import annotations
 
+import warnings
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Case:
     inputs: list
     opts: dict = field(default_factory=dict)  # check_op keywords (second_order=False ...)
     func: str = ""  # the NumPy name the case exercises
+    passes: tuple = ()  # ``call`` cases: the NumPy parameters the inputs are passed as
 
 
 CASES: list[Case] = []
@@ -127,10 +129,34 @@ def _first(f, first):
 def call(func: str, inputs: list, tag: str = "", kw: dict | None = None, **opts) -> None:
     """A case ``anp.func(*inputs, **kw)`` against ``np.func(*inputs, **kw)``."""
     kw = kw or {}
-    ours, theirs = getattr(anp, func), getattr(np, func)
+    ours, theirs = resolve(anp, func), resolve(np, func)
     tag = tag or ",".join([_sid(np.shape(x)) for x in inputs] + ([_kwid(kw)] if kw else []))
     add(func, lambda *xs: ours(*xs, **kw), lambda *xs: theirs(*xs, **kw), inputs, tag,
         **opts)
+    CASES[-1].passes = _positional(theirs, len(inputs))
+
+
+def resolve(module, func: str):
+    """``numpy.linalg.inv`` for ``"linalg.inv"`` (and arraygrad's twin the same way)."""
+    for part in func.split("."):
+        module = getattr(module, part, None)
+    return module
+
+
+def _positional(f: Callable, n: int) -> tuple:
+    import inspect
+
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        return ()
+    names = []
+    for p in params:
+        if p.kind == p.VAR_POSITIONAL:
+            return tuple(names + [p.name + "[]"] * (n - len(names)))
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            names.append(p.name)
+    return tuple(names[:n]) if len(names) >= n else ()
 
 
 # ---------------------------------------------------------------------------- elementwise
@@ -679,6 +705,39 @@ add("bincount", lambda w: anp.bincount(np.array([0, 2, 2, 4]), weights=w, minlen
     [Sampler("bc").u((4,))], tag="weights")
 
 
+# ---------------------------------------------------------------------------- linalg
+#
+# numpy.linalg on well-conditioned inputs (the functions differentiable everywhere near
+# them). eigh / eigvalsh / cholesky read one triangle: their gradient is checked on
+# unstructured inputs in test_linalg.py and by the fuzzer (tests/fuzzlib, family linalg).
+
+
+def _wellcond(key: str, shape: tuple) -> np.ndarray:
+    n = shape[-1]
+    return 1.5 * np.eye(n) + 0.4 * Sampler(key).u(shape[:-2] + (n, n), -1, 1)
+
+
+for name in ("inv", "det", "slogdet"):
+    for shape in [(3, 3), (2, 2, 2)]:
+        call(f"linalg.{name}", [_wellcond(name + str(shape), shape)])
+call("linalg.solve", [_wellcond("solve", (3, 3)), Sampler("solveb").u((3,))])
+call("linalg.solve", [_wellcond("solve2", (3, 3)), Sampler("solveb2").u((3, 2))])
+call("linalg.pinv", [_wellcond("pinv", (3, 3))[:, :2]])
+for n in (3, -2):
+    call("linalg.matrix_power", [_wellcond(f"mp{n}", (3, 3))], kw={"n": n})
+for kw in ({}, {"ord": 1}, {"ord": np.inf}, {"ord": 3}):
+    call("linalg.norm", [Sampler(f"vn{kw}").nz((4,))], kw=kw)
+for kw in ({}, {"ord": "fro"}, {"ord": "nuc"}, {"ord": 2}, {"axis": 1}):
+    call("linalg.norm", [_wellcond(f"mn{kw}", (3, 3))], kw=kw)
+call("linalg.svd", [_wellcond("svd", (3, 3))[:, :2]], kw={"compute_uv": False})
+call("linalg.qr", [_wellcond("qr", (3, 3))])
+call("linalg.vector_norm", [Sampler("vnorm").nz((2, 3))], kw={"axis": 1})
+call("linalg.matrix_norm", [_wellcond("mnorm", (2, 3, 3))])
+add("linalg.multi_dot", _listed(anp.linalg.multi_dot, {}), _listed(np.linalg.multi_dot, {}),
+    [_wellcond("md5", (2, 2)), Sampler("md6").u((2, 3)), Sampler("md7").u((3,))],
+    tag="2x2,2x3,3")
+
+
 def _written(write_ours, write_np):
     """In-place writers as functions: copy, write, return."""
     def ours(x, v):
@@ -716,3 +775,185 @@ def _np_put_along(a, idx, v, axis):
     out = np.array(a, copy=True)
     np.put_along_axis(out, idx, v, axis)
     return out
+
+
+# ---------------------------------------------------------------------------- array-likes
+#
+# NumPy accepts an array_like wherever its documentation says so: a (nested) list or tuple
+# of arrays and scalars is the same array. Every case above whose input reaches a NumPy
+# parameter documented as array_like gets a twin in ARRAY_LIKE_CASES: that input given as
+# a list/tuple of tensors (rows ``x[i]``, or nested down to 0-d pieces), some entries
+# frozen into NumPy constants or Python scalars (they carry no gradient then, in the finite
+# differences too). Same reference, same checks (dispatch aside: NumPy's own functions do
+# not look for tensors inside a list).
+#
+# Which parameter an input reaches is found by probing, not declared: the case's NumPy
+# reference is called with probe objects, and the first NumPy function a probe is passed
+# to (NEP 18 / NEP 13 dispatch) reports the call; when that function is the case's own,
+# its signature binds the probes to parameter names.
+
+
+class _Reached(Exception):
+    def __init__(self, func, args, kwargs):
+        self.func, self.args, self.kwargs = func, args, kwargs
+
+
+class _Probe:
+    def __init__(self, i: int, sample: np.ndarray) -> None:
+        self.i, self.sample = i, sample
+
+    def __array__(self, dtype=None, copy=None):
+        # (code that builds constants from an input first, e.g. np.array(x), still runs)
+        return np.asarray(self.sample, dtype=dtype)
+
+    def __array_function__(self, func, types, args, kwargs):
+        raise _Reached(func, args, kwargs)
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        raise _Reached(ufunc if method == "__call__" else None, inputs, kwargs)
+
+
+def reached_params(case: Case) -> list:
+    """For each input, the NumPy parameter of ``case.func`` it is passed to directly
+    (``"arrays[]"`` for an item of a sequence parameter), or None."""
+    import inspect
+
+    probes = [_Probe(i, np.asarray(x)) for i, x in enumerate(case.inputs)]
+    try:
+        case.ref(*probes)
+    except _Reached as r:
+        if r.func is None or r.func is not resolve(np, case.func):
+            return [None] * len(probes)
+        try:
+            bound = inspect.signature(r.func).bind(*r.args, **r.kwargs).arguments
+        except (TypeError, ValueError):
+            return [None] * len(probes)
+        found: list = [None] * len(probes)
+        for name, value in bound.items():
+            for item, suffix in ([(value, "")] + [(v, "[]") for v in value]
+                                 if isinstance(value, (list, tuple)) else [(value, "")]):
+                if isinstance(item, _Probe):
+                    found[item.i] = name + suffix
+        return found
+    except Exception:  # the reference does something else with its inputs first
+        return [None] * len(probes)
+    # no dispatch reached (np.asarray & co. convert instead): what ``call`` passed
+    return list(case.passes) if case.passes else [None] * len(probes)
+
+
+def array_like_params(func: str) -> set[str]:
+    """The parameters of ``numpy.func`` documented as array_like (``a : array_like``,
+    ``x1, x2 : array_like``; ``a1, a2, ... : sequence of array_like`` and ``*args`` give
+    ``name[]``, the items of that parameter). Aliases follow their target's docs."""
+    import inspect
+    import re
+
+    f = resolve(np, func)
+    doc = getattr(f, "__doc__", None) or ""
+    alias = re.search(r"alias of `~?numpy\.(\w+)`|documentation for `?(\w+)`? for", doc)
+    if alias and "Parameters\n" not in doc:
+        return array_like_params(alias.group(1) or alias.group(2))
+    try:
+        params = list(inspect.signature(f).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    sig = [p.name for p in params]
+    varargs = {p.name for p in params if p.kind == p.VAR_POSITIONAL}
+    section = doc.split("Parameters\n", 1)[-1].split("Returns\n", 1)[0]
+    out: set[str] = set()
+    for m in re.finditer(r"^\s*([\w*][\w*, .]*?)\s*:\s*(.+)$", section, re.M):
+        kind = m.group(2)
+        if not re.search(r"array[_-]like", kind):
+            continue
+        sequence = re.search(r"(sequence|list|tuple) of array[_-]like", kind)
+        for n in (n.strip().lstrip("*") for n in m.group(1).split(",")):
+            if n in sig and n not in varargs and not sequence:
+                out.add(n)
+            elif n in varargs or (sig and (sequence or n not in sig) and n not in ("...", "")):
+                out.add(f"{n if n in sig else sig[0]}[]")
+    return out
+
+
+# How an input becomes an array_like, in turn per function (all hold tensors that record).
+ARRAY_LIKE_KINDS = ("list of rows", "nested lists of 0-d pieces",
+                    "tuple of rows, one a NumPy constant", "list with Python scalars")
+
+
+def _pieces(x, sample: np.ndarray, kind: str):
+    """``x`` (a Tensor, or for the reference a NumPy array) as an array_like of ``kind``;
+    frozen entries come from ``sample``."""
+    if kind == "list of rows":
+        return [x[i] for i in range(x.shape[0])]
+    if kind == "tuple of rows, one a NumPy constant":
+        return tuple(np.array(sample[i]) if i == 1 else x[i] for i in range(x.shape[0]))
+    scalars = kind == "list with Python scalars"  # odd entries of the last axis: numbers
+
+    def nest(idx: tuple):
+        if len(idx) == x.ndim:
+            return sample[idx].item() if scalars and idx[-1] % 2 else x[idx]
+        return [nest(idx + (i,)) for i in range(x.shape[len(idx)])]
+
+    return nest(())
+
+
+def _variant(case: Case, kinds: list) -> Case | None:
+    """The case with its inputs given as array-likes of ``kinds``; the reference is NumPy
+    on the same array-likes (of arrays). None where NumPy itself refuses them (its docs
+    say array_like, its code does not: ``apply_over_axes`` reads ``a.ndim``; ``block``
+    takes lists as its block structure)."""
+    samples = [np.asarray(x) for x in case.inputs]
+
+    def given(xs):
+        return [_pieces(x, s, k) if k else x for x, s, k in zip(xs, samples, kinds)]
+
+    def fn(*xs):
+        return case.fn(*given(xs))
+
+    def ref(*xs):
+        return case.ref(*given(xs))
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got, want = ref(*samples), case.ref(*samples)
+        for g, w in zip(_flat(got), _flat(want)):
+            if not np.allclose(g, w, equal_nan=True):
+                return None
+    except Exception:
+        return None
+    used = "; ".join(sorted({k for k in kinds if k}))
+    return Case(f"{case.id}[array_like: {used}]", fn, ref, case.inputs,
+                dict(case.opts, dispatch=False), case.func)
+
+
+def _flat(out) -> list:
+    return [np.asarray(o) for o in out] if isinstance(out, (tuple, list)) else [np.asarray(out)]
+
+
+def _array_like_variants(cases: list[Case]) -> list[Case]:
+    out: list[Case] = []
+    turn: dict[str, int] = {}
+    for case in cases:
+        takes = array_like_params(case.func)
+        if not takes:
+            continue
+        kinds: list = []
+        for p, x in zip(reached_params(case), case.inputs):
+            x = np.asarray(x)
+            if p not in takes or x.ndim == 0 or x.size == 0 or x.dtype.kind not in "fc":
+                kinds.append(None)
+                continue
+            k = ARRAY_LIKE_KINDS[turn.get(case.func, 0) % len(ARRAY_LIKE_KINDS)]
+            turn[case.func] = turn.get(case.func, 0) + 1
+            if k == "tuple of rows, one a NumPy constant" and x.shape[0] < 2:
+                k = "list of rows"
+            if k == "list with Python scalars" and x.shape[-1] < 2:
+                k = "nested lists of 0-d pieces"
+            kinds.append(k)
+        variant = _variant(case, kinds) if any(kinds) else None
+        if variant is not None:
+            out.append(variant)
+    return out
+
+
+ARRAY_LIKE_CASES: list[Case] = _array_like_variants(CASES)

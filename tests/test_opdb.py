@@ -12,7 +12,7 @@ import pytest
 
 import arraygrad as ag
 from arraygrad import numpy as anp
-from opdb_cases import CASES
+from opdb_cases import ARRAY_LIKE_CASES, CASES
 
 from opcheck import check_op
 
@@ -318,3 +318,51 @@ def test_bincount_is_differentiable_in_weights():
     np.testing.assert_allclose(out.detach().numpy(), [0.5, 0, 3.0, 4.0, 0])
     (out * np.arange(5.0)).sum().backward()
     np.testing.assert_allclose(w.grad.detach().numpy(), [0, 2, 2, 3])
+
+
+# ---------------------------------------------------------------------------- array-likes
+
+
+@pytest.mark.parametrize("case", ARRAY_LIKE_CASES, ids=[c.id for c in ARRAY_LIKE_CASES])
+def test_op_array_like(case):
+    """The same case with its tensors given as lists/tuples of tensors, NumPy constants
+    and Python scalars (opdb_cases.ARRAY_LIKE_CASES): the same value and derivatives."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        check_op(case.fn, case.inputs, case.ref, **case.opts)
+
+
+# Functions NumPy documents as taking array_like whose cases get no array-like twin, and why
+ARRAY_LIKE_WITHOUT_TWIN = {
+    "apply_over_axes": "NumPy's own code reads a.ndim: NumPy refuses a list there",
+    "block": "its lists are the block structure, not array_likes",
+    "array": "its cases are array-likes already (nested lists of tensors and scalars)",
+    "fromfunction": "the tensor is captured by the function, not passed",
+    "full": "NumPy does not dispatch on fill_value (the probe cannot see the parameter)",
+    "full_like": "NumPy does not dispatch on fill_value (the probe cannot see the parameter)",
+    "logspace": "its cases' inputs are 0-d (a 0-d array_like holds no tensor list)",
+    "poly": "NumPy's dispatcher for poly cannot be probed (it iterates its argument)",
+    "roots": "NumPy's dispatcher for roots cannot be probed (it iterates its argument)",
+    "nancumsum": "its cases add NaNs to the input first (the input reaches numpy.add)",
+    "nancumprod": "its cases add NaNs to the input first (the input reaches numpy.add)",
+    "nanquantile": "its cases add NaNs to the input first (the input reaches numpy.add)",
+    "nanpercentile": "its cases add NaNs to the input first (the input reaches numpy.add)",
+    "trim_zeros": "its case multiplies the input by a mask first",
+    "place": "its case copies the array first; vals is documented as a 1-D sequence",
+    "fill_diagonal": "its case copies the array first; its value input is 2 entries only",
+    "select": "choicelist is a list of ndarrays (not array_like); default is 0-d",
+}
+
+
+def test_every_array_like_function_has_an_array_like_twin():
+    """Each function of the database whose NumPy docs take an array_like input has its
+    cases repeated with array-likes (ARRAY_LIKE_CASES), or a reason above."""
+    from opdb_cases import array_like_params
+
+    takes = {c.func for c in CASES if array_like_params(c.func)}
+    twinned = {c.func for c in ARRAY_LIKE_CASES}
+    missing = sorted(takes - twinned - set(ARRAY_LIKE_WITHOUT_TWIN))
+    assert not missing, f"array_like functions without an array-like twin: {missing}"
+    stale = sorted(set(ARRAY_LIKE_WITHOUT_TWIN) & twinned)
+    assert not stale, f"these have twins now; drop them from the list: {stale}"
+    assert len(twinned) >= 190 and len(ARRAY_LIKE_CASES) >= 700

@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..core.primitive import defvjp_variadic, primitive
-from ..core.tensor import Tensor
-from ._compose import constant, no_out, raw, records, rewrap
+from ._compose import as_tensor, constant, no_out, raw, records, rewrap
 
 __all__ = ["einsum", "einsum_path"]
 
@@ -144,7 +143,7 @@ def einsum(*operands: Any, out: Any = None, optimize: Any = False, **kwargs: Any
     if not records(operands):
         return rewrap(np.einsum(*raw(operands), optimize=optimize, **kwargs))
     subscripts, ops = _split_args(operands)
-    ops = [o if isinstance(o, Tensor) else Tensor(np.asarray(o)) for o in ops]
+    ops = [as_tensor(o) for o in ops]  # (an operand given as a list of tensors records)
     ins, out_subs = parse(subscripts, [o.shape for o in ops])
     spec = ",".join(ins) + "->" + out_subs
     return _einsum(*ops, spec=spec, optimize=optimize, **kwargs)

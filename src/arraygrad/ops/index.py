@@ -10,8 +10,8 @@ from .._backend import add_at, array_module
 from .._backend import asarray as _backend_asarray
 from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
+from ._compose import as_tensor, no_out
 from ._compose import data_of as _d
-from ._compose import no_out
 from ._compose import records as _records
 from .elementwise import where
 from .shape import reshape
@@ -231,9 +231,10 @@ defvjp(_diag_embed, lambda g, ans, d, offset, axis1, axis2, shape:
 def diag(v: Any, k: int = 0) -> Tensor:
     """``numpy.diag``: a 1-D ``v`` onto the k-th diagonal of a square matrix, or the k-th
     diagonal of a 2-D ``v``."""
-    ndim = np.ndim(_d(v))
     if not _records(v):
         return Tensor._make(np.diag(_d(v), k))
+    v = as_tensor(v)
+    ndim = v.ndim
     if ndim == 1:
         n = v.shape[0] + abs(k)
         return _diag_embed(v, k, 0, 1, (n, n))
@@ -398,6 +399,7 @@ def copyto(dst: Any, src: Any, casting: str = "same_kind", where: Any = True) ->
     """``numpy.copyto``: ``dst[...] = src`` (broadcast) where ``where``."""
     from .shape import broadcast_to
 
+    src = as_tensor(src)  # (a list holding tensors: one tensor)
     src_dtype = np.result_type(_d(src))
     if not np.can_cast(src_dtype, np.result_type(_d(dst)), casting=casting):
         raise TypeError(f"Cannot cast array data from {src_dtype} to "

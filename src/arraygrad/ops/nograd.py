@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ._compose import constant, records
+from ._compose import as_tensor, constant, records
 from .index import scatter_add
 
 NAMES = (
@@ -50,6 +50,7 @@ def bincount(x: Any, /, weights: Any = None, minlength: int = 0) -> Any:
     them, and differentiable in them."""
     if not records(weights):
         return constant(np.bincount)(x, weights=weights, minlength=minlength)
+    weights = as_tensor(weights)
     idx = np.asarray(x._data if hasattr(x, "_data") and not isinstance(x, np.ndarray) else x)
     n = max(int(idx.max()) + 1 if idx.size else 0, int(minlength))
     w = weights if weights.dtype == np.float64 else weights.astype(np.float64)

@@ -126,12 +126,22 @@ def _prod_grad(g, ans, a, axis=None, dtype=None, out=None, keepdims=False, initi
     mask = _mask(where, a)
     x = a if mask is None else _pick(mask, a, 1)
     g = restore_reduced(g, a, axis, keepdims)
-    if not np.any(_d(x) == 0):
+    if not _near_zero(_d(x)):
         out_ = g * restore_reduced(ans, a, axis, keepdims) / x
     else:
         others = _product_of_others(x, axis)
         out_ = g * (others if initial is None else others * initial)
     return out_ if mask is None else _pick(mask, out_, 0)
+
+
+def _near_zero(x: Any) -> bool:
+    """A zero, or a value so small that ``ans / x`` differentiated again (``ans / x**2``)
+    underflows to a division by zero: then the product of the others, without division."""
+    try:  # (any backend's dtype: NumPy's, CuPy's, an array API namespace's)
+        floor = float(np.finfo(np.dtype(str(x.dtype))).smallest_normal) ** 0.5
+    except (TypeError, ValueError):
+        floor = 0.0
+    return bool(np.any(abs(x) <= floor))
 
 
 def _product_of_others(x, axis):
@@ -262,11 +272,18 @@ def _centered(a, axis, where_):
     return c, n
 
 
+def _per_dof(k: float, n: Any, ddof: Any) -> Any:
+    """``k / (n - ddof)`` as NumPy divides (inf, then NaN, when no degree of freedom is
+    left, e.g. an empty lane), never a Python ZeroDivisionError."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.true_divide(k, np.subtract(n, ddof, dtype=np.float64))
+
+
 def _var_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
               where=None, mean=None, correction=None):
     ddof = ddof if correction is None else correction
     c, n = _centered(a, axis, where)
-    return restore_reduced(g, a, axis, keepdims) * c * (2 / (n - ddof))
+    return restore_reduced(g, a, axis, keepdims) * c * _per_dof(2.0, n, ddof)
 
 
 def _std_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *,
@@ -276,7 +293,7 @@ def _std_grad(g, ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False
     # Where std is 0 every centred value is 0 too: use 0 (PyTorch's choice), not 0/0.
     # (no data-dependent branch: lazy and device backends need no sync here)
     ans = _pick(_d(ans) == 0, 1, ans)
-    return restore_reduced(g / ans, a, axis, keepdims) * c * (1 / (n - ddof))
+    return restore_reduced(g / ans, a, axis, keepdims) * c * _per_dof(1.0, n, ddof)
 
 
 defvjp(var, _var_grad)

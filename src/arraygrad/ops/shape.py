@@ -279,6 +279,7 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> Tensor:
     """NumPy's ``repeat``; the gradient sums over the copies of each element."""
     if not records(a):
         return Tensor._make(np.repeat(_raw(a), _raw(repeats), axis))
+    a = as_tensor(a)
     if axis is None:
         a, axis = ravel(a), 0
     axis = int(axis) % max(a.ndim, 1)

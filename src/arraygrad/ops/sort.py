@@ -154,7 +154,7 @@ def _virtual_index(n: int, q: np.ndarray, method: str) -> np.ndarray:
 
 
 def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan: bool,
-              weights: Any, name: str) -> Tensor:
+              weights: Any, name: str, q_given: Any = None) -> Tensor:
     if weights is not None:
         raise TypeError(f"numpy.{name}(..., weights=...) is not differentiable in arraygrad "
                         "(yet); detach the inputs")
@@ -178,7 +178,12 @@ def _quantile(a: Any, q: Any, axis: Any, method: str, keepdims: bool, ignore_nan
         v = np.broadcast_to(_virtual_index(n, qf, method), rest + (qf.size,))
         empty = has_nan
     lo = np.floor(np.nan_to_num(v)).astype(np.int64)
-    t = np.nan_to_num(v) - lo
+    # NumPy's result dtype is that of a and q (a Python float q is weak: float32 stays)
+    # The result dtype is NumPy's (it depends on q's type and on the method): ask NumPy.
+    q_np = _d(q if q_given is None else q_given)
+    numpy_fn = np.percentile if q_given is not None else np.quantile
+    out_dtype = numpy_fn(np.zeros(1, a.dtype), q_np, method=method).dtype
+    t = (np.nan_to_num(v) - lo).astype(out_dtype)
     hi = np.minimum(lo + 1, max(n - 1, 0))
     lo = np.clip(lo, 0, max(n - 1, 0))
     below = take_along_axis(s, lo, axis=-1)
@@ -205,7 +210,7 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
                keepdims=False, *, weights=None):
     _no_out(out, "percentile")
     return _quantile(a, np.true_divide(_d(q), 100), axis, method, keepdims, False, weights,
-                     "percentile")
+                     "percentile", q)
 
 
 @composite(np.median)
@@ -226,7 +231,7 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
                   keepdims=False, *, weights=None):
     _no_out(out, "nanpercentile")
     return _quantile(a, np.true_divide(_d(q), 100), axis, method, keepdims, True, weights,
-                     "nanpercentile")
+                     "nanpercentile", q)
 
 
 @composite(np.nanmedian)
