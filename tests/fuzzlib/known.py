@@ -23,21 +23,6 @@ class Known:
 
 
 KNOWN: dict[str, Known] = {
-    "correlate-same": Known(
-        "anp.correlate(a, v, 'same') is shifted by one while recording when len(a) < "
-        "len(v) and len(a) is even (value and gradient): a = [0.512, -0.5451], v of length 5 "
-        "(issue 10 item 3)",
-        "trust", ops=("correlate",)),
-    "multigammaln-float32": Known(
-        "scipy.special.multigammaln of float32 returns float32 where SciPy computes "
-        "float64 (issue 10 item 3): ag.scipy.special.multigammaln(np.float32 array, 2)",
-        "trust", ops=("multigammaln",)),
-    "array-like-scipy": Known(
-        "scipy.special.logsumexp / softmax / log_softmax given a list holding tensors return "
-        "a constant (no graph, no error): ag.scipy.special.logsumexp([x, 2 * x])"
-        ".requires_grad is False (fixed on the trust branch, 42e3f5d)",
-        "trust", ops=("special.logsumexp(array_like)", "special.softmax(array_like)",
-                      "special.log_softmax(array_like)")),
     "det-singular": Known(
         "det's gradient is det(A) * inv(A).T: at a singular matrix (det is smooth there, "
         "its gradient the adjugate) inv raises LinAlgError, or where rounding hides the "
@@ -45,11 +30,6 @@ KNOWN: dict[str, Known] = {
         "anp.linalg.det([[x[0], x[1]], [x[0], x[1]]]) has an HVP of 0.02 (exact: 0); "
         "anp.linalg.det(anp.stack([x, x])) raises",
         "trust", ops=("det (singular)",)),
-    "lower-triangle": Known(
-        "eigh / eigvalsh / cholesky read only the lower triangle (UPLO='L'), but their "
-        "gradient is nonzero in the upper one: d eigvalsh(A).sum() / dA[0, 1] must be 0 "
-        "(issue 10 item 3)",
-        "trust", ops=("cholesky", "eigvalsh", "eigh (w, V**2)")),
     "empty-contraction": Known(
         "tensordot / inner / dot over a zero-length axis while recording: "
         "anp.tensordot(x (0,), y (0, 1), 1) raises 'cannot reshape array of size 0 into "

@@ -46,8 +46,11 @@ def raw(obj: Any) -> Any:
 
 def data_of(x: Any) -> Any:
     """A Tensor's data (for masks, indices and branch choices, which carry no gradient);
-    anything else as it is."""
-    return x._data if isinstance(x, Tensor) else x
+    a list or tuple with its tensors' data (an array-like holding tensors); anything else
+    as it is."""
+    if isinstance(x, Tensor):
+        return x._data
+    return raw(x) if isinstance(x, (list, tuple)) else x
 
 
 def no_out(out: Any, name: str) -> None:
