@@ -111,3 +111,10 @@ def test_special_functions_return_scipys_dtype_and_values(name, dtype):
     assert got.dtype == expected.dtype, f"{name}({dtype.__name__}): {got.dtype} vs SciPy's"
     tol = 1e-5 if expected.dtype == np.float32 else 1e-12
     np.testing.assert_allclose(got.numpy(), expected, rtol=tol, atol=tol)
+
+
+def test_functions_returning_types_return_them_plain():
+    # a scalar type is not an array: it must not come back wrapped in a tensor
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    assert anp.common_type(x) is np.common_type(np.array([1.0, 2.0]))
+    assert anp.common_type(ag.tensor([1, 2], dtype="int32")) is np.float64

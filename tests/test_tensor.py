@@ -127,3 +127,12 @@ def test_iteration_and_comparison():
     np.testing.assert_array_equal((x > 0.5).numpy(), [False, True, True])
     assert (x == x).all().item()
     assert {x: 1}[x] == 1  # hashable by identity
+
+
+def test_fill_is_numpys_in_place_fill():
+    t = ag.tensor([1.0, 2.0])
+    assert t.fill(3.5) is None  # NumPy's ndarray.fill returns None
+    np.testing.assert_array_equal(t.array, [3.5, 3.5])
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        w.fill(0.0)  # a leaf that requires grad, as fill_

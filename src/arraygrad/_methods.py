@@ -187,6 +187,14 @@ Tensor.zero_ = _fill(lambda: 0)
 Tensor.fill_ = _fill(lambda v: v._data if isinstance(v, Tensor) else v)
 
 
+def fill(self: Tensor, value: Any) -> None:
+    """NumPy's ``ndarray.fill``: ``fill_`` that returns None."""
+    self.fill_(value)
+
+
+Tensor.fill = fill
+
+
 # ---------------------------------------------------------------------------- methods
 
 

@@ -69,6 +69,8 @@ def rewrap(obj: Any) -> Any:
         return type(obj)(*items) if hasattr(obj, "_fields") else tuple(items)
     if isinstance(obj, list):
         return [rewrap(o) for o in obj]
+    if isinstance(obj, type):  # a scalar type (numpy.common_type), not an array
+        return obj
     if hasattr(obj, "dtype") and hasattr(obj, "shape"):
         return wrap(obj)
     return obj
