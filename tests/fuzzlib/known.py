@@ -22,21 +22,7 @@ class Known:
     extra: dict = field(default_factory=dict)
 
 
-KNOWN: dict[str, Known] = {
-    "det-singular": Known(
-        "det's gradient is det(A) * inv(A).T: at a singular matrix (det is smooth there, "
-        "its gradient the adjugate) inv raises LinAlgError, or where rounding hides the "
-        "singularity the second derivative is wrong: x = [0.5, 0.96]; "
-        "anp.linalg.det([[x[0], x[1]], [x[0], x[1]]]) has an HVP of 0.02 (exact: 0); "
-        "anp.linalg.det(anp.stack([x, x])) raises",
-        "trust", ops=("det (singular)",)),
-    "empty-contraction": Known(
-        "tensordot / inner / dot over a zero-length axis while recording: "
-        "anp.tensordot(x (0,), y (0, 1), 1) raises 'cannot reshape array of size 0 into "
-        "shape (0)' (ops/linalg tensordot reshapes to (-1, k) with k = 0)",
-        "trust", ops=("tensordot", "inner", "dot", "x.dot", "vdot", "matmul", "x @ y",
-                      "einsum", "outer", "kron"), empty_only=True),
-}
+KNOWN: dict[str, Known] = {}  # (none open: det-singular and empty-contraction are fixed)
 
 
 def excluded(known: dict[str, Known] | None = None) -> tuple[list[str], list[str]]:

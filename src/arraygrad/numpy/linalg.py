@@ -62,7 +62,9 @@ def vector_norm(x: _Any, /, *, axis: _Any = None, keepdims: bool = False,
         return _vector_norm_axis(x, ord, axes[0], keepdims)
     rest = [a for a in range(x.ndim) if a not in axes]
     moved = _shp.transpose(x, tuple(rest) + axes)
-    merged = _shp.reshape(moved, tuple(shape[a] for a in rest) + (-1,))
+    # (the merged length explicit: -1 is ambiguous when another axis has length 0)
+    merged = _shp.reshape(moved, tuple(shape[a] for a in rest)
+                          + (int(_np.prod([shape[a] for a in axes])),))
     out = _vector_norm_axis(merged, ord, -1, False)
     if keepdims:
         out = _shp.reshape(out, tuple(1 if a in axes else n for a, n in enumerate(shape)))

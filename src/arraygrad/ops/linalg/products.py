@@ -112,8 +112,11 @@ def tensordot(a: Any, b: Any, axes: Any = 2) -> Tensor:
     k = int(np.prod([a.shape[i] for i in axes_a], dtype=np.int64))
     shape_a = tuple(a.shape[i] for i in free_a)
     shape_b = tuple(b.shape[i] for i in free_b)
-    at = reshape(transpose(a, free_a + axes_a), (-1, k))
-    bt = reshape(transpose(b, axes_b + free_b), (k, -1))
+    # Every shape explicit: with a zero-length axis, -1 is ambiguous (NumPy refuses it).
+    m = int(np.prod(shape_a, dtype=np.int64))
+    n = int(np.prod(shape_b, dtype=np.int64))
+    at = reshape(transpose(a, free_a + axes_a), (m, k))
+    bt = reshape(transpose(b, axes_b + free_b), (k, n))
     return reshape(_matmul(at, bt), shape_a + shape_b)
 
 
