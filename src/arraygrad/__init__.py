@@ -50,6 +50,7 @@ from .autograd.functional import (
     vjp,
 )
 from .autograd.tape import GradientTape, Variable
+from .compile import compile
 from .core.node import GraphError
 from .core.tensor import Tensor, is_tensor, tensor
 from .gradcheck import gradcheck, gradgradcheck

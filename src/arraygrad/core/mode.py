@@ -38,6 +38,9 @@ class _State(threading.local):
         self.recording = False
         self.training = False
         self.level = 1
+        # ag.compile's tracer while a step is being traced (compile/trace.py), else None:
+        # the primitive entry hands every call to it.
+        self.tracer = None
 
     def refresh(self) -> None:
         self.level = 0 if not self.grad_enabled else (2 if self.recording else 1)

@@ -196,6 +196,8 @@ def _unary(prim: Primitive) -> Callable:
     state = STATE
 
     def op(x, *args, **kwargs):
+        if state.tracer is not None:  # ag.compile is tracing: it records, then calls op
+            return state.tracer.primitive(op, prim, (x, *args), kwargs)
         if isinstance(x, Tensor):
             rg = x._rg
             if rg and rg <= state.level and 0 in prim.vjps:
@@ -221,6 +223,8 @@ def _binary(prim: Primitive) -> Callable:
     state = STATE
 
     def op(x, y, *args, **kwargs):
+        if state.tracer is not None:  # ag.compile is tracing: it records, then calls op
+            return state.tracer.primitive(op, prim, (x, y, *args), kwargs)
         if isinstance(x, Tensor):
             rg = x._rg
             if rg and rg <= (level := state.level):
@@ -259,6 +263,8 @@ def _general(prim: Primitive) -> Callable:
     nout = prim.nout
 
     def op(*args, **kwargs):
+        if STATE.tracer is not None:  # ag.compile is tracing: it records, then calls op
+            return STATE.tracer.primitive(op, prim, args, kwargs)
         level = STATE.level
         for a in args:
             if isinstance(a, Tensor) and a._rg and a._rg <= level:

@@ -1,0 +1,290 @@
+"""``ag.compile``: trace a function once per signature, then replay the emitted program.
+
+The cache key is the argument structure with every array leaf's shape (or only its rank,
+``shapeless=True``), dtype, whether it requires grad and whether it has a gradient, plus
+the grad mode and training flag. Each key holds variants (one per guard path); a call
+checks the variant's captured tensors (same objects at the same paths, same gradient
+state) and replays it; a guard that sees a different value re-traces into a new variant.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..core.mode import STATE
+from ..core.tensor import Tensor
+from .emit import Retrace, emit
+from .passes import optimize
+from .pytree import flatten, unflatten
+from .reach import reachable
+from .trace import Tracer
+from .tracearray import TracedArray, plain
+
+__all__ = ["compile", "Compiled", "CompileWarning", "CompileError"]
+
+
+class CompileWarning(UserWarning):
+    """``ag.compile`` fell back to running a function eagerly."""
+
+
+class CompileError(RuntimeError):
+    """A function could not be compiled and ``fallback=False`` was asked for."""
+
+
+_MAX_VARIANTS = 8  # per key: a function whose guards keep failing runs eagerly beyond this
+
+
+class Variant:
+    """One traced program for one key and one guard path."""
+
+    def __init__(self, prog: Any, replay: Callable, src: str, checks: list, eager: str | None):
+        self.prog = prog
+        self.replay = replay
+        self.source = src
+        self.checks = checks  # (getter or None, tensor, rg, has_grad, shape, dtype)
+        self.eager = eager  # why this signature runs eagerly (None: it replays)
+        self.calls = 0
+
+    def valid(self) -> bool:
+        for get, t, rg, has_grad, shape, dtype in self.checks:
+            if get is not None:
+                try:
+                    if get() is not t:
+                        return False
+                except Exception:
+                    return False
+            if t._rg != rg:
+                return False
+            meta = t._meta
+            if (meta is not None and meta.grad is not None) != has_grad:
+                return False
+            d = t._data
+            if d.shape != shape or d.dtype != dtype:
+                return False
+        return True
+
+
+def _leaf_key(x: Any, shapeless: bool) -> tuple:
+    if isinstance(x, Tensor):
+        d = x._data
+        meta = x._meta
+        return (len(d.shape) if shapeless else d.shape, d.dtype.str, x._rg,
+                meta is not None and meta.grad is not None,
+                meta.grad_req if meta is not None else None, type(d).__module__)
+    return ("a", len(x.shape) if shapeless else x.shape, x.dtype.str)
+
+
+class Compiled:
+    """The callable ``ag.compile(fn)`` returns."""
+
+    def __init__(self, fn: Callable, shapeless: bool = False, fallback: bool = True,
+                 fusion: str | None = "auto") -> None:
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.shapeless = shapeless
+        self.fallback = fallback
+        self.fusion = fusion
+        self.cache: dict[Any, list[Variant]] = {}
+        self.eager_reason: str | None = None  # set once the function proved untraceable
+        self.traces = 0
+
+    def __get__(self, obj: Any, objtype: Any = None) -> Any:
+        if obj is None:
+            return self
+        bound = self.__dict__.get("_bound")
+        if bound is None:
+            bound = self.__dict__["_bound"] = {}
+        c = bound.get(id(obj))
+        if c is None:
+            c = bound[id(obj)] = Compiled(self.fn.__get__(obj, objtype), self.shapeless,
+                                          self.fallback, self.fusion)
+        return c
+
+    # ------------------------------------------------------------------ calls
+    def _key(self, args: tuple, kwargs: dict) -> tuple[Any, list]:
+        leaves: list = []
+        struct = flatten((args, kwargs), leaves)
+        state = STATE
+        shapeless = self.shapeless
+        return (struct, tuple(_leaf_key(x, shapeless) for x in leaves), state.level,
+                state.training), leaves
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if STATE.tracer is not None or self.eager_reason is not None:
+            return self.fn(*args, **kwargs)  # inside another trace: inline; or eager
+        key, leaves = self._key(args, kwargs)
+        variants = self.cache.get(key)
+        if variants:
+            for v in variants:
+                if v.eager is not None:
+                    if v.valid():
+                        return self.fn(*args, **kwargs)
+                    continue
+                if v.valid():
+                    try:
+                        out = v.replay(leaves)
+                    except Retrace:
+                        continue
+                    v.calls += 1
+                    return out
+            if len(variants) >= _MAX_VARIANTS:
+                return self.fn(*args, **kwargs)
+        return self._trace(key, args, kwargs, leaves)
+
+    def _trace(self, key: Any, args: tuple, kwargs: dict, leaves: list) -> Any:
+        self.traces += 1
+        tracer = Tracer()
+        new_leaves = [tracer.add_input(x, k) for k, x in enumerate(leaves)]
+        tracer.n_inputs = len(leaves)
+        paths = reachable(self.fn)
+        tracer.prescan([t for t, _ in paths])
+        targs, tkwargs = unflatten(flatten((args, kwargs), []), list(new_leaves),
+                                   (args, kwargs))
+        state = STATE
+        state.tracer = tracer
+        try:
+            result = self.fn(*targs, **tkwargs)
+        except BaseException:
+            state.tracer = None
+            tracer.restore(None)
+            raise
+        try:
+            prog = tracer.finish(result)
+        finally:
+            state.tracer = None
+            tracer.restore(result)
+        result = _plain_result(result)
+        if tracer.unsafe is not None:
+            self._give_up(tracer.unsafe)
+            return result
+        eager = None
+        if any(spec == "tensor_rg" for spec in _out_kinds(prog.outputs)):
+            eager = ("an output requires grad: the compiled program has no graph, so this "
+                     "signature runs eagerly")
+        prog = optimize(prog, fusion=_fusion_backend(self.fusion))
+        if prog.plan.get("late_guard"):
+            self._give_up(f"a Python value ({prog.plan['late_guard']}) was read after an "
+                          "in-place update, so a changed value could not be re-traced")
+            return result
+        replay, src = emit(prog)
+        captured = _captured(prog)
+        getters = {id(t): g for t, g in paths}
+        checks = []
+        for t in captured:
+            meta = t._meta
+            checks.append((getters.get(id(t)), t, t._rg,
+                           meta is not None and meta.grad is not None,
+                           t._data.shape, t._data.dtype))
+        variant = Variant(prog, replay, src, checks, eager)
+        self.cache.setdefault(key, []).insert(0, variant)
+        return result
+
+    def _give_up(self, why: str) -> None:
+        name = getattr(self.fn, "__qualname__", repr(self.fn))
+        if not self.fallback:
+            raise CompileError(f"ag.compile({name}): cannot compile: {why}")
+        self.eager_reason = why
+        warnings.warn(f"ag.compile({name}) runs eagerly: {why}", CompileWarning, stacklevel=3)
+
+    # ------------------------------------------------------------------ introspection
+    def variant(self, *args: Any, **kwargs: Any) -> Variant | None:
+        """The cached program ``fn(*args, **kwargs)`` would replay (tracing it if needed:
+        that runs ``fn`` once)."""
+        key, _ = self._key(args, kwargs)
+        for v in self.cache.get(key, ()):
+            if v.valid():
+                return v
+        self(*args, **kwargs)
+        for v in self.cache.get(key, ()):
+            return v
+        return None
+
+    def explain(self, *args: Any, file: Any = None, **kwargs: Any) -> str:
+        """Print (and return) the program for these arguments: its source with the fused
+        kernels, the buffer plan and the guards."""
+        from .explain import explain_text
+
+        if self.eager_reason is not None:
+            text = f"runs eagerly: {self.eager_reason}\n"
+        else:
+            v = self.variant(*args, **kwargs)
+            text = explain_text(self, v) if v is not None else "runs eagerly\n"
+        print(text, file=file)
+        return text
+
+
+def _out_kinds(spec: Any):
+    if isinstance(spec, tuple) and spec:
+        yield spec[0]
+        for part in spec[1:]:
+            if isinstance(part, list):
+                for s in part:
+                    if isinstance(s, tuple) and len(s) == 2 and not isinstance(s[0], str):
+                        yield from _out_kinds(s[1])
+                    else:
+                        yield from _out_kinds(s)
+
+
+def _captured(prog: Any) -> list[Tensor]:
+    out = []
+    seen = set()
+
+    def walk(target: tuple) -> None:
+        if target[0] == "captured" and id(target[1]) not in seen:
+            seen.add(id(target[1]))
+            out.append(target[1])
+        elif target[0] == "grad":
+            walk(target[1])
+
+    for ins in prog.instrs:
+        t = ins.meta.get("target") if isinstance(ins.meta.get("target"), tuple) else None
+        if t is not None:
+            walk(t)
+    return out
+
+
+def _plain_result(obj: Any) -> Any:
+    if type(obj) is TracedArray:
+        return plain(obj)
+    if isinstance(obj, list):
+        return [_plain_result(o) for o in obj]
+    if isinstance(obj, tuple) and type(obj) is tuple:
+        return tuple(_plain_result(o) for o in obj)
+    if isinstance(obj, dict):
+        return {k: _plain_result(v) for k, v in obj.items()}
+    return obj
+
+
+def _fusion_backend(choice: str | None) -> str | None:
+    if choice != "auto":
+        return choice
+    from .passes.fusion import available_backend
+
+    return available_backend()
+
+
+def compile(fn: Callable | None = None, *, shapeless: bool = False, fallback: bool = True,
+            fusion: str | None = "auto") -> Any:
+    """Trace ``fn`` once per input signature and replay it as plain array code.
+
+    ``fn`` may do anything a training step does: forward, ``loss.backward()`` or
+    ``ag.grad``, ``optimizer.step()`` and ``zero_grad()``. Python values read from tensors
+    become guards (a different value re-traces); a function that cannot be traced safely
+    runs eagerly with one warning (``fallback=False`` raises ``CompileError`` instead).
+    ``fusion``: ``'auto'`` (numba when installed), ``'numba'``, or ``None``.
+    ``shapeless=True`` keys the cache on ranks, not shapes (programs whose baked-in shapes
+    do not fit re-trace). Use as ``ag.compile(fn)`` or ``@ag.compile``.
+    """
+    if fn is None:
+        return lambda f: Compiled(f, shapeless, fallback, fusion)
+    if isinstance(fn, Compiled):
+        return fn
+    return Compiled(fn, shapeless, fallback, fusion)
+
+
+_ = np

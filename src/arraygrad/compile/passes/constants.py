@@ -1,0 +1,48 @@
+"""Constant folding: a pure call whose arguments are all constants is computed once, at
+compile time. A constant the program writes into is copied fresh on every call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..program import Instr, Program, Ref, map_refs
+from ._util import group_of, mutated_groups
+
+
+def fold_constants(prog: Program) -> Program:
+    mutated = mutated_groups(prog)
+    value: dict[int, Any] = {}
+    folded = 0
+    out = []
+    for ins in prog.instrs:
+        if ins.op == "const":
+            if group_of(prog, ins.outs[0]) in mutated:
+                ins.meta["copy"] = True
+            elif not ins.meta.get("big"):
+                value[ins.outs[0]] = ins.fn
+        elif ins.pure and ins.uses() and all(s in value for s in ins.uses()) \
+                and not ins.meta.get("python") and len(ins.outs) == 1:
+            args = map_refs(ins.args, lambda r: value[r.slot])
+            kwargs = map_refs(ins.kwargs, lambda r: value[r.slot])
+            try:
+                result = np.asarray(ins.fn(*args, **kwargs))
+            except Exception:  # leave it to run time
+                out.append(ins)
+                continue
+            slot = ins.outs[0]
+            copy = group_of(prog, slot) in mutated
+            ins = Instr("const", fn=result, outs=[slot], name=f"folded {ins.name}",
+                        meta={"copy": copy})
+            if not copy:
+                value[slot] = result
+            folded += 1
+        out.append(ins)
+    prog.instrs = out
+    if folded:
+        prog.notes.append(f"constants: folded {folded} calls on constants")
+    return prog
+
+
+__all__ = ["fold_constants", "Ref"]

@@ -1,0 +1,38 @@
+"""Dead-code elimination: drop pure instructions whose results nothing uses."""
+
+from __future__ import annotations
+
+from ..program import EFFECTS, Program
+from ._util import group_of, live_out
+
+
+def dce(prog: Program) -> Program:
+    live = live_out(prog)
+    live_groups = {group_of(prog, s) for s in live}
+    kept = []
+    removed = 0
+    for ins in reversed(prog.instrs):
+        keep = False
+        if ins.op in EFFECTS and (ins.op != "mutate" or ins.meta.get("external")):
+            keep = True
+        elif ins.op == "guard" or (ins.op == "call" and ins.meta.get("impure")):
+            keep = True
+        elif ins.op == "mutate":
+            keep = group_of(prog, ins.meta["target"]) in live_groups
+        elif ins.op == "opaque":
+            keep = True
+        else:
+            keep = any(o in live for o in ins.outs) or any(
+                group_of(prog, o) in live_groups for o in ins.outs)
+        if keep:
+            kept.append(ins)
+            for s in ins.uses():
+                live.add(s)
+                live_groups.add(group_of(prog, s))
+        else:
+            removed += 1
+    kept.reverse()
+    prog.instrs = kept
+    if removed:
+        prog.notes.append(f"dce: removed {removed} unused instructions")
+    return prog

@@ -1,0 +1,87 @@
+"""The buffer plan: ufunc results that stay inside the program are written through
+``out=`` into buffers kept from call to call, and buffers whose values are dead are reused
+within a call (a linear scan over live ranges, per shape and dtype)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..program import Program, refs_in
+from ._util import group_of
+
+
+def _escaping(prog: Program) -> set:
+    """Groups whose memory outlives the call: results, stored state, loads."""
+    out = set()
+    for s in refs_in(prog.outputs):
+        out.add(group_of(prog, s))
+    for ins in prog.instrs:
+        if ins.op in ("store", "opaque", "input", "load", "const"):
+            for s in ins.uses() + list(ins.outs):
+                out.add(group_of(prog, s))
+        if ins.op == "call" and ins.meta.get("nout"):
+            for s in ins.outs:
+                out.add(group_of(prog, s))
+    return out
+
+
+def plan_memory(prog: Program) -> Program:
+    escaping = _escaping(prog)
+    members: dict = {}
+    for slot in prog.info:
+        members.setdefault(group_of(prog, slot), []).append(slot)
+    last_use: dict = {}
+    for i, ins in enumerate(prog.instrs):
+        for s in ins.uses():
+            g = group_of(prog, s)
+            last_use[g] = i
+        if ins.op == "mutate":
+            last_use[group_of(prog, ins.meta["target"])] = i
+    specs: list = []
+    free: dict = {}
+    busy: list = []  # (last_use, key, buffer)
+    buffers: dict[int, int] = {}
+    planned_bytes = 0
+    for i, ins in enumerate(prog.instrs):
+        if not (ins.op == "call" and ins.meta.get("ufunc") is not False and len(ins.outs) == 1
+                and isinstance(ins.fn, np.ufunc) and "out" not in ins.kwargs
+                and not ins.meta.get("impure") and not ins.meta.get("nout")
+                and not ins.meta.get("method")):
+            continue
+        slot = ins.outs[0]
+        g = group_of(prog, slot)
+        if g in escaping or slot not in prog.info:
+            continue
+        if len(members.get(g, ())) > 1:
+            # views of it exist: its life is theirs too (last_use is per group already)
+            pass
+        shape, dtype = prog.info[slot]
+        key = (tuple(shape), np.dtype(dtype).str)
+        # release buffers dead before this instruction (or at it, for elementwise ufuncs)
+        elementwise = ins.fn.signature is None
+        still = []
+        for end, k, b in busy:
+            if end < i or (end == i and elementwise):
+                free.setdefault(k, []).append(b)
+            else:
+                still.append((end, k, b))
+        busy = still
+        pool = free.get(key)
+        if pool:
+            b = pool.pop()
+        else:
+            b = len(specs)
+            specs.append(key)
+        buffers[slot] = b
+        busy.append((last_use.get(g, i), key, b))
+        planned_bytes += int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+    kept = sum(int(np.prod(s, dtype=np.int64)) * np.dtype(d).itemsize for s, d in specs)
+    prog.plan["buffers"] = buffers
+    prog.plan["buffer_specs"] = [(s, np.dtype(d)) for s, d in specs]
+    prog.plan["bytes_kept"] = kept
+    prog.plan["bytes_planned"] = planned_bytes
+    if buffers:
+        prog.notes.append(
+            f"memory: {len(buffers)} results in {len(specs)} kept buffers "
+            f"({kept:,} bytes kept, {planned_bytes - kept:,} bytes of allocation saved per call)")
+    return prog
