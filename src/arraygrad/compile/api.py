@@ -23,7 +23,7 @@ from .passes import optimize
 from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
-from .tracearray import TracedArray, plain
+from .tracearray import TracedArray, patched_numpy, plain
 
 __all__ = ["compile", "Compiled", "CompileWarning", "CompileError"]
 
@@ -148,7 +148,8 @@ class Compiled:
         state = STATE
         state.tracer = tracer
         try:
-            result = self.fn(*targs, **tkwargs)
+            with patched_numpy():
+                result = self.fn(*targs, **tkwargs)
         except BaseException:
             state.tracer = None
             tracer.restore(None)

@@ -181,3 +181,80 @@ class TracedArray(np.ndarray):
 
     def __reduce__(self):
         return _view(self, _ndarray).__reduce__()
+
+
+# ---------------------------------------------------------------------------- conversions
+# ``np.asarray(traced)`` would hand back a base-class ndarray, and whatever NumPy code then
+# computes from it (``np.unwrap(np.asarray(x))``) would escape the trace as a constant:
+# while a trace runs, the converters keep TracedArrays (they are looked up on the module
+# at each call; in other threads, with no tracer active, they behave exactly as NumPy's).
+
+_ORIGINAL = {"asarray": np.asarray, "array": np.array,
+             "ascontiguousarray": np.ascontiguousarray}
+_patches = 0
+_patch_lock = __import__("threading").Lock()
+
+
+def _holds_traced(a: Any) -> bool:
+    if type(a) is TracedArray:
+        return True
+    if type(a) in (list, tuple):
+        return any(_holds_traced(x) for x in a)
+    return False
+
+
+def _stacked(a: Any, dtype: Any) -> Any:
+    """``np.array([traced, ...])``: the same values, stacked by a traced call."""
+    parts = [x if type(x) is TracedArray else _ORIGINAL["asarray"](
+        x if not _holds_traced(x) else _stacked(x, None)) for x in a]
+    out = np.stack(parts)
+    return out.astype(dtype) if dtype is not None and np.dtype(dtype) != out.dtype else out
+
+
+def _asarray(a, dtype=None, order=None, **kwargs):
+    if STATE.tracer is not None and _holds_traced(a):
+        if type(a) is not TracedArray:
+            return _stacked(a, dtype)
+        if dtype is not None and np.dtype(dtype) != a.dtype:
+            return a.astype(dtype)
+        return a
+    return _ORIGINAL["asarray"](a, dtype, order, **kwargs)
+
+
+def _array(a, dtype=None, *args, copy=True, **kwargs):
+    if STATE.tracer is not None and _holds_traced(a) and not args and not kwargs.get("subok"):
+        if type(a) is not TracedArray:
+            return _stacked(a, dtype)
+        if copy or (dtype is not None and np.dtype(dtype) != a.dtype):
+            return a.astype(dtype if dtype is not None else a.dtype, copy=True)
+        return a
+    return _ORIGINAL["array"](a, dtype, *args, copy=copy, **kwargs)
+
+
+def _ascontiguousarray(a, dtype=None, **kwargs):
+    if STATE.tracer is not None and type(a) is TracedArray:
+        if a.flags.c_contiguous and (dtype is None or np.dtype(dtype) == a.dtype):
+            return a
+        return a.astype(dtype if dtype is not None else a.dtype, order="C", copy=True)
+    return _ORIGINAL["ascontiguousarray"](a, dtype, **kwargs)
+
+
+class patched_numpy:
+    """While tracing: NumPy's converters keep TracedArrays (re-entrant, counted)."""
+
+    def __enter__(self) -> None:
+        global _patches
+        with _patch_lock:
+            if _patches == 0:
+                np.asarray = _asarray
+                np.array = _array
+                np.ascontiguousarray = _ascontiguousarray
+            _patches += 1
+
+    def __exit__(self, *exc: Any) -> None:
+        global _patches
+        with _patch_lock:
+            _patches -= 1
+            if _patches == 0:
+                for name, fn in _ORIGINAL.items():
+                    setattr(np, name, fn)

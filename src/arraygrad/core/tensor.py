@@ -365,11 +365,15 @@ class Tensor:
     def __repr__(self) -> str:
         from .._printing import tensor_repr
 
+        if STATE.tracer is not None:  # ag.compile cannot replay a print
+            STATE.tracer.mark_unsafe("a traced value was printed (repr)")
         return tensor_repr(self)
 
     def __str__(self) -> str:
         from .._printing import tensor_str
 
+        if STATE.tracer is not None:  # ag.compile cannot replay a print
+            STATE.tracer.mark_unsafe("a traced value was printed (str)")
         return tensor_str(self)
 
     __hash__ = object.__hash__  # identity, as PyTorch: tensors are dict keys in tapes
