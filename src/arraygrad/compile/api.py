@@ -23,6 +23,7 @@ from .passes import optimize
 from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
+from .vjp import attach, split
 from .tracearray import TracedArray, patched_numpy, plain
 
 __all__ = ["compile", "Compiled", "CompileWarning", "CompileError"]
@@ -147,9 +148,13 @@ class Compiled:
                                    (args, kwargs))
         state = STATE
         state.tracer = tracer
+        vjp = None
         try:
             with patched_numpy():
                 result = self.fn(*targs, **tkwargs)
+                rg_outs = _graph_outputs(result)
+                if rg_outs and tracer.unsafe is None:
+                    vjp = tracer.trace_vjp(rg_outs)
         except BaseException:
             state.tracer = None
             tracer.restore(None)
@@ -164,15 +169,26 @@ class Compiled:
             self._give_up(tracer.unsafe)
             return result
         eager = None
+        fusion = _fusion_backend(self.fusion)
+        bwd = None
         if any(spec == "tensor_rg" for spec in _out_kinds(prog.outputs)):
-            eager = ("an output requires grad: the compiled program has no graph, so this "
-                     "signature runs eagerly")
-        prog = optimize(prog, fusion=_fusion_backend(self.fusion))
+            parts = split(prog, vjp[0], vjp[2], optimize, fusion) if vjp else \
+                "no leaf that requires grad was found"
+            if isinstance(parts, str):
+                eager = f"an output carries a graph and {parts}, so this signature runs eagerly"
+            else:
+                prog, bwd = parts
+        else:
+            prog = optimize(prog, fusion=fusion)
         if prog.plan.get("late_guard"):
             self._give_up(f"a Python value ({prog.plan['late_guard']}) was read after an "
                           "in-place update, so a changed value could not be re-traced")
             return result
         replay, src = emit(prog)
+        if bwd is not None:
+            bwd_replay, bwd_src = emit(bwd)
+            replay = _differentiable(replay, bwd_replay, [tr.target for tr in vjp[1]])
+            src = src + "\n# the backward of the outputs, run by their node:\n" + bwd_src
         captured = _captured(prog)
         getters = {id(t): g for t, g in paths}
         checks = []
@@ -217,6 +233,40 @@ class Compiled:
             text = explain_text(self, v) if v is not None else "runs eagerly\n"
         print(text, file=file)
         return text
+
+
+def _graph_outputs(obj: Any) -> list[Tensor]:
+    """Output tensors that still carry a live graph (their gradient may be asked for)."""
+    out: list[Tensor] = []
+
+    def walk(o: Any) -> None:
+        if isinstance(o, Tensor):
+            node = o._node
+            if o._rg and not (node is not None and getattr(node, "args", 0) is None):
+                out.append(o)
+        elif isinstance(o, (list, tuple)):
+            for x in o:
+                walk(x)
+        elif isinstance(o, dict):
+            for x in o.values():
+                walk(x)
+
+    walk(obj)
+    return out
+
+
+def _differentiable(forward: Callable, backward: Callable, targets: list) -> Callable:
+    """A replay whose graph-carrying outputs get a node running ``backward``."""
+
+    def leaf(target: tuple, a: list) -> Tensor:
+        return a[target[1]] if target[0] == "input" else target[1]
+
+    def replay(a: list) -> Any:
+        result, residuals, rg_outputs = forward(a)
+        attach(rg_outputs, [leaf(t, a) for t in targets], backward, residuals)
+        return result
+
+    return replay
 
 
 def _out_kinds(spec: Any):

@@ -205,10 +205,15 @@ def _line(names: _Names, ins: Instr, plan: dict) -> list[str]:
     raise ValueError(f"cannot emit {op}")
 
 
-def _out_expr(names: _Names, spec: Any) -> str:
+def _out_expr(names: _Names, spec: Any, made: dict | None = None) -> str:
+    """The return expression; ``made`` collects one ``o<slot> = _T(s<slot>)`` per output
+    tensor, so a tensor named twice (the result and the graph outputs) is one object."""
     kind = spec[0]
     if kind in ("tensor", "tensor_rg"):
-        return f"_T({names.lit(spec[1])})"
+        if made is None:
+            return f"_T({names.lit(spec[1])})"
+        made[spec[1].slot] = f"o{spec[1].slot} = _T({names.lit(spec[1])})"
+        return f"o{spec[1].slot}"
     if kind == "array":
         v = spec[1]
         if isinstance(v, tuple) and v and v[0] == "value":
@@ -221,15 +226,15 @@ def _out_expr(names: _Names, spec: Any) -> str:
     if kind == "value":
         return names.lit(spec[1])
     if kind in ("list", "tuple"):
-        inner = ", ".join(_out_expr(names, s) for s in spec[1])
+        inner = ", ".join(_out_expr(names, s, made) for s in spec[1])
         if kind == "tuple":
             return f"({inner},)" if len(spec[1]) == 1 else f"({inner})"
         return f"[{inner}]"
     if kind == "namedtuple":
         return f"{names.name(spec[1], 'nt')}(" + ", ".join(
-            _out_expr(names, s) for s in spec[2]) + ")"
+            _out_expr(names, s, made) for s in spec[2]) + ")"
     if kind == "dict":
-        return "{" + ", ".join(f"{names.lit(k)}: {_out_expr(names, v)}" for k, v in
+        return "{" + ", ".join(f"{names.lit(k)}: {_out_expr(names, v, made)}" for k, v in
                                spec[1]) + "}"
     raise ValueError(spec)
 
@@ -246,7 +251,10 @@ def source(prog: Program, names: _Names | None = None) -> tuple[str, _Names]:
     for ins in prog.instrs:
         for text in _line(names, ins, plan):
             lines.append("    " + text)
-    lines.append(f"    return {_out_expr(names, prog.outputs)}")
+    made: dict = {}
+    ret = _out_expr(names, prog.outputs, made)
+    lines.extend("    " + m for m in made.values())
+    lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n", names
 
 

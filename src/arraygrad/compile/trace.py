@@ -100,14 +100,19 @@ class Tracer:
         self.owners: list[Any] = []  # keeps those owners alive
         self.external: set[int] = set()  # groups of loaded/input arrays
         self.by_owner: dict[int, list[int]] = {}  # id(memory owner) -> slots in it
+        # owners of memory the program computes or writes (not constants it only reads):
+        # an untraced view into them is re-derived, not taken as a constant
+        self.live_owners: set[int] = set()
 
     # ------------------------------------------------------------------ slots
-    def _new_slot(self, value: Any, plain_value: Any = None) -> int:
+    def _new_slot(self, value: Any, plain_value: Any = None, const: bool = False) -> int:
         slot = len(self.arrays)
         self.arrays.append(value)
         if isinstance(value, _ndarray):
             owner = _owner(value)
             self.group[slot] = id(owner)
+            if not const:
+                self.live_owners.add(id(owner))
             self.owners.append(owner)
             self.by_owner.setdefault(id(owner), []).append(slot)
         self.slot_of[id(value)] = slot
@@ -150,7 +155,7 @@ class Tracer:
             slot = self.slot_of.get(id(a))
             if slot is not None:
                 return Ref(slot)
-            if a.base is not None and id(_owner(a)) in self.by_owner:
+            if a.base is not None and id(_owner(a)) in self.live_owners:
                 return Ref(self._rederive(a))
             if t is TracedArray:
                 self.mark_unsafe("an array derived from traced data by an operation the "
@@ -199,13 +204,15 @@ class Tracer:
         if not isinstance(a, _ndarray):
             self.mark_unsafe(f"{name} wrote into a {type(a).__name__}")
             return None
-        if a.base is not None and id(_owner(a)) in self.by_owner:
+        if a.base is not None and id(_owner(a)) in self.live_owners:
             return self._rederive(a)
-        return self._const(a).slot
+        slot = self._const(a).slot
+        self.live_owners.add(self.group[slot])
+        return slot
 
     def _const(self, a: np.ndarray) -> Ref:
         snap = a.copy() if a.size <= _SNAPSHOT_LIMIT else a
-        slot = self._new_slot(a)
+        slot = self._new_slot(a, const=True)
         self.emit("const", fn=snap, outs=[slot], meta={"copy": False, "big": snap is a})
         return Ref(slot)
 
@@ -267,6 +274,7 @@ class Tracer:
         self.group[slot] = id(owner)
         self.owners.append(owner)
         self.by_owner.setdefault(id(owner), []).append(slot)
+        self.live_owners.add(id(owner))
         self.external.add(id(owner))
         return v
 
@@ -459,6 +467,29 @@ class Tracer:
             if t._version != tr.version:
                 tr.version = t._version  # the call bumps versions itself at replay
         return result
+
+    def trace_vjp(self, outs: list[Tensor]) -> tuple | None:
+        """After the function returned outputs that still carry a graph: trace the
+        gradients of those outputs (seeded by cotangent inputs) with respect to every
+        leaf the program reads that requires grad. Returns (start, leaves, grad refs)."""
+        from ..core.engine import grad as engine_grad
+
+        self.sync()
+        start = len(self.instrs)
+        leaves = [tr for tr in self.tracks.values()
+                  if tr.tensor._rg and tr.tensor._node is None and tr.tensor._rg <= STATE.level]
+        if not leaves:
+            return None
+        seeds = []
+        for k, o in enumerate(outs):
+            v = _view(np.ones_like(plain(o._data)), TracedArray)
+            slot = self._new_slot(v)
+            self.emit("input", outs=[slot], meta={"target": ("cot", k)})
+            seeds.append(Tensor._make(v))
+        grads = engine_grad(outs, [tr.tensor for tr in leaves], grad_outputs=seeds,
+                            retain_graph=True, allow_unused=True)
+        refs = [None if g is None else self.ref_tensor(g) for g in grads]
+        return start, leaves, refs
 
     # ------------------------------------------------------------------ state write-back
     def sync(self) -> None:
