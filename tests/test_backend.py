@@ -138,8 +138,8 @@ def test_mixed_devices_name_both_devices_and_the_op(strict):
     b = a.to_device(dev1)
     with pytest.raises(RuntimeError, match=r"add: expected all tensors to be on the same "
                        r"device.*cpu.*device1"):
-        B.check_same_device("add", ag.Tensor(a), ag.Tensor(b))
-    B.check_same_device("add", ag.Tensor(a), 2.0, np.float64(1.0))  # scalars never mix
+        B.check_same_device("add", a, b)
+    B.check_same_device("add", a, 2.0, np.float64(1.0))  # scalars never mix
     # what an op would do with the backend's own error (see docs/backends.md)
     try:
         a + b

@@ -11,7 +11,7 @@ import pytest
 import arraygrad as ag
 from arraygrad import numpy as anp
 from arraygrad.autograd.graph import disable_saved_tensors_hooks, saved_tensors_hooks
-from arraygrad.core import primitive as _core
+from arraygrad.core.mode import SWITCHES
 
 
 def close(a, b, rtol=1e-10, atol=1e-12):
@@ -95,7 +95,7 @@ def test_saved_tensors_hooks_pack_unpack_calls():
     y.backward()
     assert len(unpacked) == 3
     close(x.grad, np.tanh(x.numpy()) + x.numpy() * (1 - np.tanh(x.numpy()) ** 2))
-    assert _core._EXTRAS == 0  # the fast path is back
+    assert not SWITCHES.extras and SWITCHES.on_record is None  # the fast path is back
 
 
 def test_saved_tensors_hooks_compress():
@@ -277,7 +277,7 @@ def test_detect_anomaly_names_op_and_forward_line():
     assert "SqrtBackward0" in msg and "inf values" in msg
     assert "test_hooks_tools.py" in msg and "y = anp.sqrt(x)" in msg
     assert not ag.autograd.is_anomaly_enabled()
-    assert _core._EXTRAS == 0
+    assert not SWITCHES.extras and SWITCHES.on_record is None
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")

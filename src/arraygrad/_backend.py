@@ -291,12 +291,9 @@ def _cupy() -> Any:
 
 
 def check_same_device(op_name: str, *arrays: Any) -> None:
-    """Raise ``mixed_device_error`` when ``arrays`` (raw data or Tensors; scalars are ignored)
-    live on different devices. Costs one ``device_of`` per array: call it off the fast
-    path, e.g. only after the backend raised (see docs/backends.md)."""
-    from .core.tensor import Tensor
-
-    arrays = tuple(a._data if isinstance(a, Tensor) else a for a in arrays)
+    """Raise ``mixed_device_error`` when ``arrays`` (raw data; scalars are ignored) live on
+    different devices. Costs one ``device_of`` per array: call it off the fast path, e.g.
+    only after the backend raised (see docs/backends.md)."""
     seen = None
     for a in arrays:
         if not hasattr(a, "shape") or isinstance(a, _generic):

@@ -13,10 +13,20 @@ from typing import Any
 
 import numpy as np
 
-from .core.mode import STATE
-from .core.primitive import defvjp, primitive
-from .core.tensor import Tensor
+from ._backend import parse_device
+from ._printing import tensor_repr, tensor_str
+from .core.primitive import (
+    WRITE_INTO,
+    become,
+    call,
+    inplace_primitive,
+    old_self,
+    records,
+)
+from .core.tensor import Tensor, _is_device_like
+from .ops import device as dv
 from .ops import elementwise as ew
+from .ops import identity as ident
 from .ops import index as ix
 from .ops import linalg as la
 from .ops import nn as nnops
@@ -64,49 +74,20 @@ Tensor.__gt__ = ew.greater
 Tensor.__ge__ = ew.greater_equal
 
 
-def _mod(x, y):
-    from . import numpy as anp
-
-    return anp.remainder(x, y)
-
-
-Tensor.__mod__ = _mod
-Tensor.__rmod__ = _reflected(_mod)
+Tensor.__mod__ = ew.remainder
+Tensor.__rmod__ = _reflected(ew.remainder)
 
 
 # ---------------------------------------------------------------------------- in place
 
 
-def _records(x: Any) -> bool:
-    return isinstance(x, Tensor) and bool(x._rg) and x._rg <= STATE.level
-
-
 def _check_leaf(self: Tensor, what: str) -> None:
-    if self._node is None and _records(self):
+    if self._node is None and records(self):
         raise RuntimeError(
             f"{what}: a leaf tensor that requires grad (shape {self.shape}, dtype "
             f"{self.dtype}) is being used in an in-place operation. Wrap the update in "
             "`with ag.no_grad():` (e.g. for an optimizer step) or use an out-of-place op."
         )
-
-
-def _become(self: Tensor, new: Tensor) -> Tensor:
-    """Make ``self`` the result of a recorded op, keeping its identity."""
-    self._data = new._data
-    self._node = new._node
-    self._out = new._out
-    self._rg = new._rg
-    self._version += 1
-    return self
-
-
-def _old_self(self: Tensor) -> Tensor:
-    """A stand-in for ``self``'s current value and graph position (never modified)."""
-    old = Tensor._make(self._data, self._node, self._out, self._rg)
-    old._version = self._version
-    if self._node is None and self._rg:
-        old._meta = self._meta  # the same leaf: gradients still reach its accumulator
-    return old
 
 
 def _as_target(new: Tensor, target: Tensor, what: str) -> Tensor:
@@ -128,18 +109,16 @@ def _as_target(new: Tensor, target: Tensor, what: str) -> Tensor:
 
 
 def _inplace(op, raw_op, what: str):
+    # Outside a graph: ``raw_op`` writes into the same memory (NumPy's casting rules; an
+    # immutable backend returns a new array), through the one primitive entry.
+    prim = inplace_primitive(f"{op.prim.name}Inplace", raw_op)
+    prim.op = op
+
     def method(self: Tensor, other: Any) -> Tensor:
-        if _records(self) or _records(other):
+        if records(self) or records(other):
             _check_leaf(self, what)
-            return _become(self, _as_target(op(_old_self(self), other), self, what))
-        o = other._data if isinstance(other, Tensor) else other
-        data = self._data
-        if isinstance(data, np.ndarray):
-            raw_op(data, o)  # same memory, NumPy's casting rules
-        else:
-            self._data = raw_op(data, o)
-        self._version += 1
-        return self
+            return become(self, _as_target(op(old_self(self), other), self, what))
+        return call(prim, (self, other), {}, out=self)
 
     return method
 
@@ -152,22 +131,29 @@ Tensor.__ipow__ = _inplace(ew.power, operator.ipow, "**=")
 Tensor.__ifloordiv__ = _inplace(ew.floor_divide, operator.ifloordiv, "//=")
 
 
+def _setitem_into(data: Any, idx: Any, v: Any) -> Any:
+    data[idx] = v
+    return data
+
+
+_SETITEM_INTO = inplace_primitive("SetitemInto", _setitem_into)
+_SETITEM_INTO.op = ix.setitem
+
+
 def _getitem(self: Tensor, idx: Any) -> Tensor:
     return ix.getitem(self, ix.raw_index(idx))
 
 
 def _setitem(self: Tensor, idx: Any, value: Any) -> None:
     idx = ix.raw_index(idx)
-    if _records(self) or _records(value):
+    if records(self) or records(value):
         _check_leaf(self, "item assignment")
-        _become(self, ix.setitem(_old_self(self), idx, value))
+        become(self, ix.setitem(old_self(self), idx, value))
         return
-    v = value._data if isinstance(value, Tensor) else value
     if not isinstance(self._data, np.ndarray) and np.ndim(self._data) == 0 and type(
             self._data).__module__ == "numpy":
         self._data = np.asarray(self._data)
-    self._data[idx] = v
-    self._version += 1
+    call(_SETITEM_INTO, (self, idx, value), {}, out=self)
 
 
 Tensor.__getitem__ = _getitem
@@ -175,10 +161,10 @@ Tensor.__setitem__ = _setitem
 
 
 def __iter__(self: Tensor):
+    # A plain function returning a generator, so a 0-d tensor fails at iter(), as NumPy.
     if self.ndim == 0:
         raise TypeError("iteration over a 0-d tensor")
-    for i in range(self.shape[0]):
-        yield self[i]
+    return (self[i] for i in range(self.shape[0]))
 
 
 Tensor.__iter__ = __iter__
@@ -186,12 +172,12 @@ Tensor.__iter__ = __iter__
 
 def _fill(value_of):
     def method(self: Tensor, *args: Any) -> Tensor:
-        if _records(self):
+        rec = records(self)
+        if rec:
             _check_leaf(self, "fill_/zero_")
-        self._data[...] = value_of(*args)
-        if self._node is not None and _records(self):
+        call(WRITE_INTO, (self, value_of(*args)), {}, out=self)
+        if self._node is not None and rec:
             self._node, self._out, self._rg = None, 0, 0  # a constant from now on
-        self._version += 1
         return self
 
     return method
@@ -202,14 +188,6 @@ Tensor.fill_ = _fill(lambda v: v._data if isinstance(v, Tensor) else v)
 
 
 # ---------------------------------------------------------------------------- methods
-
-
-@primitive("Clone", arity=1)
-def _clone(x):
-    return x.copy()
-
-
-defvjp(_clone, lambda g, ans, x: g, save=False)
 
 
 def _shape_args(args: tuple) -> Any:
@@ -287,8 +265,8 @@ _METHODS = {
     "ravel": _method(sh.ravel),
     "flatten": _method(sh.ravel),
     "astype": _astype,
-    "copy": _clone,
-    "clone": _clone,
+    "copy": _method(ident.clone),
+    "clone": _method(ident.clone),
     "sum": _sum,
     "mean": _mean,
     "prod": _reducer(rd.prod),
@@ -359,17 +337,53 @@ Tensor.imag = property(lambda self: ew.imag(self))
 # ---------------------------------------------------------------------------- NumPy protocols
 
 
-def __array_ufunc__(self, ufunc, method, *inputs, out=None, **kwargs):
-    from .numpy._dispatch import dispatch_ufunc
-
-    return dispatch_ufunc(ufunc, method, inputs, out, kwargs)
+# (``__array_ufunc__`` and ``__array_function__`` are bound by numpy/_dispatch.py, the
+# layer that knows NumPy's namespace.)
 
 
-def __array_function__(self, func, types, args, kwargs):
-    from .numpy._dispatch import dispatch_function
+# ---------------------------------------------------------------------------- printing, devices
 
-    return dispatch_function(func, args, kwargs)
+Tensor.__repr__ = tensor_repr
+Tensor.__str__ = tensor_str
 
 
-Tensor.__array_ufunc__ = __array_ufunc__
-Tensor.__array_function__ = __array_function__
+def _to(self: Tensor, *args: Any, device: Any = None, dtype: Any = None,
+        copy: bool = False) -> Tensor:
+    """This tensor on ``device`` and/or as ``dtype`` (PyTorch's ``Tensor.to``):
+    ``x.to('cuda')``, ``x.to('cpu', 'float32')``, ``x.to(dtype='float32')``.
+
+    Differentiable: the gradient moves back to this tensor's device. Returns ``self``
+    when nothing changes and ``copy`` is false.
+    """
+    for a in args:
+        if isinstance(a, Tensor):
+            device, dtype = a.device, a.dtype
+        elif device is None and _is_device_like(a):
+            device = a
+        elif dtype is None:
+            dtype = a
+        else:
+            raise TypeError(f"Tensor.to: unexpected argument {a!r}")
+    out = self
+    if device is not None:
+        out = dv.to(out, parse_device(device))
+    if dtype is not None and np.dtype(dtype) != out.dtype:
+        out = out.astype(np.dtype(dtype))
+    if copy and out is self:
+        out = out.copy()
+    return out
+
+
+def _cpu(self: Tensor) -> Tensor:
+    """This tensor in host memory (NumPy); ``self`` when it is there already."""
+    return dv.cpu(self)
+
+
+def _cuda(self: Tensor, device: Any = None) -> Tensor:
+    """This tensor on a CUDA GPU (CuPy), ``device`` an index or ``'cuda:N'``."""
+    return dv.cuda(self, device)
+
+
+Tensor.to = _to
+Tensor.cpu = _cpu
+Tensor.cuda = _cuda

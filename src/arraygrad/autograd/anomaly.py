@@ -21,10 +21,11 @@ Off, it costs one check of a global flag per recorded op and one per backward ca
 from __future__ import annotations
 
 import os
+import sys
 import traceback
 from typing import Any
 
-from ..core import engine
+from ..core.mode import SWITCHES
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled",
            "is_anomaly_check_nan_enabled", "AnomalyError"]
@@ -38,18 +39,19 @@ _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def is_anomaly_enabled() -> bool:
-    return engine.DETECT_ANOMALY
+    return SWITCHES.detect_anomaly
 
 
 def is_anomaly_check_nan_enabled() -> bool:
-    return engine.DETECT_ANOMALY and _CHECK_NAN[0]
+    return SWITCHES.detect_anomaly and _CHECK_NAN[0]
 
 
 def _set(mode: bool, check_nan: bool) -> None:
     from .graph import _lock, _update_flag
 
     with _lock:
-        engine.DETECT_ANOMALY = bool(mode)
+        SWITCHES.detect_anomaly = bool(mode)
+        SWITCHES.anomaly = sys.modules[__name__]  # check_results and annotate, for the engine
         _CHECK_NAN[0] = bool(check_nan)
         _update_flag()
 
@@ -59,7 +61,7 @@ class set_detect_anomaly:
     for a block as a context manager (the previous mode comes back on exit)."""
 
     def __init__(self, mode: bool, check_nan: bool = True) -> None:
-        self.prev = (engine.DETECT_ANOMALY, _CHECK_NAN[0])
+        self.prev = (SWITCHES.detect_anomaly, _CHECK_NAN[0])
         _set(mode, check_nan)
 
     def __enter__(self) -> set_detect_anomaly:
@@ -77,7 +79,7 @@ class detect_anomaly:
         self.prev: list = []
 
     def __enter__(self) -> detect_anomaly:
-        self.prev.append((engine.DETECT_ANOMALY, _CHECK_NAN[0]))
+        self.prev.append((SWITCHES.detect_anomaly, _CHECK_NAN[0]))
         _set(True, self.check_nan)
         return self
 

@@ -36,7 +36,7 @@ class _Segment:
     def __init__(self, fn: Callable, args: tuple, kwargs: dict, preserve_rng: bool) -> None:
         self.fn, self.args, self.kwargs = fn, args, kwargs
         s = STATE
-        self.state = (s.grad_enabled, s.recording, s.level)
+        self.state = s.save()
         self.rng = np.random.get_state() if preserve_rng else None
         self.start = next(_sequence)
         self.count = 0  # values packed, in order
@@ -76,9 +76,9 @@ class _Segment:
             return saved[i]
 
         s = STATE
-        outer = (s.grad_enabled, s.recording, s.level)
+        outer = s.save()
         create_graph = s.level == 2  # the backward that asks records (double backward)
-        s.grad_enabled, s.recording, s.level = self.state
+        s.restore(self.state)
         rng = None
         if self.rng is not None:
             rng = np.random.get_state()
@@ -87,7 +87,7 @@ class _Segment:
             with saved_tensors_hooks(pack2, unpack2):
                 self.fn(*self.args, **self.kwargs)
         finally:
-            s.grad_enabled, s.recording, s.level = outer
+            s.restore(outer)
             if rng is not None:
                 np.random.set_state(rng)
         if len(saved) != self.count:

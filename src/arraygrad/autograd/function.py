@@ -50,10 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from ..core import primitive as _core
 from ..core.mode import STATE
-from ..core.node import Node
-from ..core.primitive import Primitive, Spec
+from ..core.primitive import Primitive, Spec, call
 from ..core.tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx", "custom_vjp", "custom_jvp", "once_differentiable"]
@@ -75,13 +73,13 @@ class _NoGrad:
 
     def __enter__(self) -> None:
         s = STATE
-        self.saved = (s.grad_enabled, s.recording, s.level)
+        self.saved = s.save()
         s.grad_enabled = False
         s.level = 0
 
     def __exit__(self, *exc: object) -> None:
         s = STATE
-        s.grad_enabled, s.recording, s.level = self.saved
+        s.restore(self.saved)
 
 
 class _Recording:
@@ -91,14 +89,14 @@ class _Recording:
 
     def __enter__(self) -> None:
         s = STATE
-        self.saved = (s.grad_enabled, s.recording, s.level)
+        self.saved = s.save()
         if s.level == 0:
             s.grad_enabled = True
             s.level = 1
 
     def __exit__(self, *exc: object) -> None:
         s = STATE
-        s.grad_enabled, s.recording, s.level = self.saved
+        s.restore(self.saved)
 
 
 def _diff_positions(args: Sequence[Any]) -> list[int]:
@@ -221,27 +219,23 @@ def make_node(name: str, args: Sequence[Any], diff: Sequence[int], outputs: Sequ
     op = _CustomOp(name, nout, n_in, backward, materialize, save_ans and nout == 1)
     for i in diff:
         op.vjps[i] = _rule(i)
-    rg = min(args[i]._rg for i in diff)
-    edges = []
-    for i in diff:
-        a = args[i]
-        node = a._node
-        edges.append((i, a._accumulator(), 0) if node is None else (i, node, a._out))
+    # The node keeps the inputs' shapes, the saved entries and the op itself (its rule
+    # finds the op there); the saved tensors' versions are checked by the engine.
     node_args = tuple(Spec(a._data) if isinstance(a, Tensor) else a for a in args) \
         + tuple(saved_entries) + (op,)
-    if nout == 1:
-        ans = outputs[0]._data if save_ans and isinstance(outputs[0], Tensor) else None
-    else:
-        ans = tuple(o._data if isinstance(o, Tensor) else np.zeros(()) for o in outputs)
-    node = Node(op, node_args, {}, ans, tuple(edges), rg)
-    node.versions = tuple((n_in + j, s._version) for j, s in enumerate(saved_entries)
-                          if isinstance(s, Tensor)) or None
-    if _core._EXTRAS:
-        _core._extras(node)
+    versions = tuple((n_in + j, s._version) for j, s in enumerate(saved_entries)
+                     if isinstance(s, Tensor)) or None
+    op.save = lambda _args: (node_args, versions)
+    datas = tuple(o._data if isinstance(o, Tensor) else np.zeros(()) for o in outputs)
+    op.fwd = (lambda *_: datas[0]) if nout == 1 else (lambda *_: datas)
+    # Through the one record path; only the Tensors are its arguments (an input that is
+    # a list is the user's business, not an array-like to stack).
+    made = call(op, tuple(a if isinstance(a, Tensor) else None for a in args), {})
+    made = (made,) if nout == 1 else made
     result = []
     for k, o in enumerate(outputs):
         if isinstance(o, Tensor) and o.dtype.kind in "fc" and id(o) not in nondiff:
-            result.append(Tensor._make(o._data, node, k, rg))
+            result.append(made[k])
         else:
             result.append(o)
     return result

@@ -12,7 +12,7 @@ Every call of a transform is one *frame*:
 
 1. Each input that is differentiated becomes a fresh tensor private to the frame: a new
    leaf (the data, not copied, ``requires_grad``) when the input is not part of a
-   recording, or a recorded identity (``AliasBackward0``) of it when it is, so that an
+   recording, or a recorded identity (``CloneBackward0``, no copy) of it when it is, so that an
    outer transform still sees through it.
 2. ``f`` runs with recording on.
 3. The frame checks whether the output's graph reaches anything *outside* the frame: a
@@ -51,8 +51,9 @@ import numpy as np
 from ..core import engine as _engine
 from ..core.mode import STATE
 from ..core.node import AccumulateGrad, _sequence
-from ..core.primitive import defvjp, primitive
+from ..core.primitive import records as _records
 from ..core.tensor import Tensor
+from ..ops.identity import clone
 
 __all__ = [
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacobian", "jacrev", "jacfwd",
@@ -164,15 +165,6 @@ def tree_map(fn: Callable, tree: Any) -> Any:
 # ---------------------------------------------------------------------------- helpers
 
 
-@primitive("Alias", arity=1)
-def _alias(x):
-    """A recorded identity: a frame's private view of an input that an outer graph records."""
-    return x
-
-
-defvjp(_alias, lambda g, ans, x: g, save=False)
-
-
 def _as_tensor(x: Any, where: str) -> Tensor:
     if isinstance(x, Tensor):
         return x
@@ -189,13 +181,6 @@ def _as_tensor(x: Any, where: str) -> Tensor:
         f"{where}: expected Tensors, NumPy arrays, Python numbers or tuples/lists/dicts of "
         f"them, got {type(x).__name__}"
     )
-
-
-def _records(t: Any) -> bool:
-    if not isinstance(t, Tensor):
-        return False
-    rg = t._rg
-    return bool(rg) and rg <= STATE.level
 
 
 def _zeros(t: Tensor) -> Tensor:
@@ -249,7 +234,7 @@ class _Frame:
 
     def __enter__(self) -> _Frame:
         s = STATE
-        self.saved = (s.grad_enabled, s.recording, s.level)
+        self.saved = s.save()
         if s.level == 0:
             s.grad_enabled = True
             s.refresh()
@@ -258,7 +243,7 @@ class _Frame:
 
     def __exit__(self, *exc: object) -> None:
         s = STATE
-        s.grad_enabled, s.recording, s.level = self.saved
+        s.restore(self.saved)
         _frames.depth -= 1
 
     def leaf(self, data: Any) -> Tensor:
@@ -279,7 +264,7 @@ class _Frame:
             return t, False
         rg = t._rg
         if rg and rg <= self.level:
-            return _alias(t), True  # stays connected to the outer graph
+            return clone(t, copy=False), True  # an alias, connected to the outer graph
         return self.leaf(t._data), True
 
     def reaches_outside(self, tensors: Sequence[Any]) -> bool:

@@ -27,8 +27,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..core import engine
-from ..core import primitive as _core
+from ..core.mode import SWITCHES
 from ..core.tensor import Tensor
 
 __all__ = ["saved_tensors_hooks", "disable_saved_tensors_hooks", "save_on_cpu",
@@ -40,8 +39,10 @@ _active = 0  # hook scopes open in any thread
 
 
 def _update_flag() -> None:
-    """Recompute the one flag ``record`` reads (hooks in some thread, or anomaly mode)."""
-    _core._EXTRAS = 1 if (_active or engine.DETECT_ANOMALY) else 0
+    """Register ``on_record`` with the kernel while hooks are open in some thread or anomaly
+    mode is on; the record path then calls it for each new node."""
+    SWITCHES.on_record = on_record if (_active or SWITCHES.detect_anomaly) else None
+    SWITCHES.update()
 
 
 def _stack() -> list:
@@ -153,7 +154,7 @@ class _Packed:
 
 def on_record(node: Any) -> None:
     """Called by ``record`` (and custom Functions) for each new node while the flag is up."""
-    if engine.DETECT_ANOMALY:
+    if SWITCHES.detect_anomaly:
         from .anomaly import remember
 
         remember(node)

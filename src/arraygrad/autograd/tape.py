@@ -84,7 +84,7 @@ class GradientTape:
         if self._start is None:
             self._start = next(_sequence)
         s = STATE
-        self._saved_state = (s.grad_enabled, s.recording, s.level)
+        self._saved_state = s.save()
         s.grad_enabled = True
         s.refresh()
         _tapes().append(self)
@@ -96,7 +96,7 @@ class GradientTape:
     def __exit__(self, *exc: object) -> None:
         self._stop()
         s = STATE
-        s.grad_enabled, s.recording, s.level = self._saved_state
+        s.restore(self._saved_state)
 
     def _stop(self) -> None:
         st = _tapes()
@@ -327,14 +327,14 @@ class _StopRecording:
 
     def __enter__(self) -> None:
         s = STATE
-        self.saved = (s.grad_enabled, s.recording, s.level)
+        self.saved = s.save()
         s.grad_enabled = False
         s.level = 0
         self.tape._recording = False
 
     def __exit__(self, *exc: object) -> None:
         s = STATE
-        s.grad_enabled, s.recording, s.level = self.saved
+        s.restore(self.saved)
         self.tape._recording = True
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..core.mode import STATE
+from .tracearray import ACTIVE
 from ..core.tensor import Tensor
 from .emit import Retrace, emit
 from .passes import optimize
@@ -24,7 +25,7 @@ from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
 from .vjp import attach, split
-from .tracearray import TracedArray, patched_numpy, plain
+from .tracearray import TracedArray, installed, plain
 
 __all__ = ["compile", "Compiled", "CompileWarning", "CompileError"]
 
@@ -116,7 +117,7 @@ class Compiled:
                 state.training), leaves
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if STATE.tracer is not None or self.eager_reason is not None:
+        if ACTIVE.tracer is not None or self.eager_reason is not None:
             return self.fn(*args, **kwargs)  # inside another trace: inline; or eager
         key, leaves = self._key(args, kwargs)
         variants = self.cache.get(key)
@@ -146,23 +147,22 @@ class Compiled:
         tracer.prescan([t for t, _ in paths])
         targs, tkwargs = unflatten(flatten((args, kwargs), []), list(new_leaves),
                                    (args, kwargs))
-        state = STATE
-        state.tracer = tracer
         vjp = None
+        scope = installed(tracer)
+        scope.__enter__()
         try:
-            with patched_numpy():
-                result = self.fn(*targs, **tkwargs)
-                rg_outs = _graph_outputs(result)
-                if rg_outs and tracer.unsafe is None:
-                    vjp = tracer.trace_vjp(rg_outs)
+            result = self.fn(*targs, **tkwargs)
+            rg_outs = tracer.graph_outputs = _graph_outputs(result)
+            if rg_outs and tracer.unsafe is None:
+                vjp = tracer.trace_vjp(rg_outs)
         except BaseException:
-            state.tracer = None
+            scope.__exit__()
             tracer.restore(None)
             raise
         try:
             prog = tracer.finish(result)
         finally:
-            state.tracer = None
+            scope.__exit__()
             tracer.restore(result)
         result = _plain_result(result)
         if tracer.unsafe is not None:
@@ -241,8 +241,7 @@ def _graph_outputs(obj: Any) -> list[Tensor]:
 
     def walk(o: Any) -> None:
         if isinstance(o, Tensor):
-            node = o._node
-            if o._rg and not (node is not None and getattr(node, "args", 0) is None):
+            if o._rg and not _consumed(o._node):
                 out.append(o)
         elif isinstance(o, (list, tuple)):
             for x in o:
@@ -253,6 +252,22 @@ def _graph_outputs(obj: Any) -> list[Tensor]:
 
     walk(obj)
     return out
+
+
+def _consumed(node: Any) -> bool:
+    """Has a backward already freed part of this graph (a training step's loss)? Then it
+    cannot be differentiated again, even eagerly, and the result is returned without it."""
+    seen = set()
+    stack = [node] if node is not None else []
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if getattr(n, "args", 0) is None:
+            return True
+        stack.extend(e[1] for e in getattr(n, "edges", ()))
+    return False
 
 
 def _differentiable(forward: Callable, backward: Callable, targets: list) -> Callable:

@@ -2,7 +2,7 @@
 
 Three doors feed it, all recording into the same slots:
 
-- the kernel's primitive entry (``STATE.tracer.primitive``): one instruction per primitive
+- the kernel's primitive entry (``SWITCHES.tracer``, after each call): a primitive
   call, whatever its forward does inside;
 - ``TracedArray`` (tracearray.py): NumPy calls made outside primitives, on arrays the
   program computed or loaded — rules' masks, the engine's gradient accumulation, user code;
@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from ..core.mode import STATE
+from ..core.mode import STATE as _GRAD_STATE
 from ..core.tensor import Tensor
 from .program import Instr, Program, Ref
+from .tracearray import ACTIVE as STATE
 from .tracearray import TracedArray, plain, unwrap
 
 __all__ = ["Tracer", "Unsafe"]
@@ -96,6 +97,7 @@ class Tracer:
         self.n_inputs = 0
         self.effect_seen = False
         self.n_random = 0
+        self.graph_outputs: list = []  # outputs whose graph is live (set by the caller)
         self.group: dict[int, int] = {}  # slot -> id of the array owning its memory
         self.owners: list[Any] = []  # keeps those owners alive
         self.external: set[int] = set()  # groups of loaded/input arrays
@@ -287,22 +289,36 @@ class Tracer:
                 self.capture(t)
 
     # ------------------------------------------------------------------ recording doors
-    def primitive(self, op: Any, prim: Any, args: tuple, kwargs: dict) -> Any:
-        """A primitive call from the kernel's entry: run it (untraced inside), record it."""
-        state = STATE
+    def on_call(self, prim: Any, args: tuple, kwargs: dict, result: Any) -> None:
+        """The kernel's entry reports a primitive call after it ran (``SWITCHES.tracer``).
+
+        The forward's NumPy calls on traced arrays were recorded as they ran; when its
+        result is such a recorded array, nothing more is needed. Otherwise (the forward
+        computed through something the array level cannot see) the call is recorded
+        whole, to be run again as it is."""
+        outs = result if isinstance(result, tuple) else (result,)
+        if getattr(prim, "inplace", False):
+            target = outs[0]
+            if self.slot_of.get(id(target._data)) is not None:
+                return  # its writes were recorded into the traced array itself
+            # an untraced tensor written in place: load it (as it was), then the write
+            refs = self.ref_array(args)
+            self.emit("mutate", fn=prim.fwd, args=refs, kwargs=self.ref_array(kwargs),
+                      name=prim.name, meta={"target": refs[0].slot, "external": True})
+            self.effect_seen = True
+            return
+        if all(isinstance(o, Tensor) and self.slot_of.get(id(o._data)) is not None
+               for o in outs):
+            return
         refs = self.ref_array(args)
         krefs = self.ref_array(kwargs) if kwargs else {}
-        state.tracer = None
-        try:
-            out = op(*args, **kwargs)
-        finally:
-            state.tracer = self
-        outs = out if isinstance(out, tuple) else (out,)
         slots = []
         node = None
         for o in outs:
-            d = o._data
-            v, slot = self._register(d)
+            if not isinstance(o, Tensor):
+                self.mark_unsafe(f"{prim.name} returned a {type(o).__name__}")
+                return
+            v, slot = self._register(o._data)
             o._data = v
             slots.append(slot)
             if o._node is not None:
@@ -313,9 +329,8 @@ class Tracer:
             else:
                 node.ans = self.arrays[slots[0]]
         self.emit("call", fn=prim.fwd, args=refs, kwargs=krefs, outs=slots, name=prim.name,
-                  meta={"nout": len(outs) if isinstance(out, tuple) else 0,
+                  meta={"nout": len(outs) if isinstance(result, tuple) else 0,
                         "impure": getattr(prim, "impure", False)})
-        return out
 
     def ufunc(self, ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         out = kwargs.get("out")
@@ -477,7 +492,7 @@ class Tracer:
         self.sync()
         start = len(self.instrs)
         leaves = [tr for tr in self.tracks.values()
-                  if tr.tensor._rg and tr.tensor._node is None and tr.tensor._rg <= STATE.level]
+                  if tr.tensor._rg and tr.tensor._node is None and tr.tensor._rg <= _GRAD_STATE.level]
         if not leaves:
             return None
         seeds = []
@@ -542,10 +557,7 @@ class Tracer:
             owner = self.grad_owner_of(obj)
             if owner is not None:
                 return ("tracked", ("grad", owner.target))
-            node = obj._node
-            # A graph that backward has already consumed (a training step's loss) cannot be
-            # differentiated again even eagerly: the result is returned without it.
-            if obj._rg and not (node is not None and getattr(node, "args", 0) is None):
+            if obj._rg and any(obj is o for o in self.graph_outputs):
                 return ("tensor_rg", self.ref_tensor(obj))
             return ("tensor", self.ref_tensor(obj))
         if isinstance(obj, (_ndarray, _generic)):

@@ -16,9 +16,53 @@ from typing import Any
 
 import numpy as np
 
-from ..core.mode import STATE
+import threading
 
-__all__ = ["TracedArray", "plain", "unwrap"]
+from ..core.mode import SWITCHES
+
+__all__ = ["TracedArray", "plain", "unwrap", "ACTIVE", "installed"]
+
+
+class _Active(threading.local):
+    """The tracer of this thread while it traces (None otherwise, or while a primitive's
+    or an opaque call's inside runs untraced)."""
+
+    def __init__(self) -> None:
+        self.tracer = None
+
+
+ACTIVE = _Active()
+STATE = ACTIVE  # what the methods below read: ``STATE.tracer``
+
+
+class _Dispatch:
+    """What ``core.mode.SWITCHES.tracer`` holds while any thread traces: it forwards each
+    call to the calling thread's tracer (SWITCHES is process-wide, tracers per thread)."""
+
+    def __call__(self, prim, args, kwargs, result):
+        t = ACTIVE.tracer
+        if t is not None:
+            t.on_call(prim, args, kwargs, result)
+
+    def opaque(self, fn, args, kwargs, name):
+        t = ACTIVE.tracer
+        if t is None:
+            return fn(*args, **kwargs)
+        return t.opaque(fn, args, kwargs, name)
+
+    def draw(self, fn, args, kwargs):
+        t = ACTIVE.tracer
+        if t is None:
+            return fn(*args, **kwargs)
+        return t.draw(fn, args, kwargs)
+
+    def mark_unsafe(self, why):
+        t = ACTIVE.tracer
+        if t is not None:
+            t.mark_unsafe(why)
+
+
+_DISPATCH = _Dispatch()
 
 _ndarray = np.ndarray
 _view = np.ndarray.view
@@ -239,8 +283,12 @@ def _ascontiguousarray(a, dtype=None, **kwargs):
     return _ORIGINAL["ascontiguousarray"](a, dtype, **kwargs)
 
 
-class patched_numpy:
-    """While tracing: NumPy's converters keep TracedArrays (re-entrant, counted)."""
+class installed:
+    """While a thread traces: ``SWITCHES.tracer`` forwards to it, and NumPy's converters
+    keep TracedArrays (re-entrant across threads, counted)."""
+
+    def __init__(self, tracer: Any) -> None:
+        self.tracer = tracer
 
     def __enter__(self) -> None:
         global _patches
@@ -249,12 +297,18 @@ class patched_numpy:
                 np.asarray = _asarray
                 np.array = _array
                 np.ascontiguousarray = _ascontiguousarray
+                SWITCHES.tracer = _DISPATCH
+                SWITCHES.update()
             _patches += 1
+        ACTIVE.tracer = self.tracer
 
     def __exit__(self, *exc: Any) -> None:
         global _patches
+        ACTIVE.tracer = None
         with _patch_lock:
             _patches -= 1
             if _patches == 0:
                 for name, fn in _ORIGINAL.items():
                     setattr(np, name, fn)
+                SWITCHES.tracer = None
+                SWITCHES.update()

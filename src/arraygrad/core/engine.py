@@ -15,8 +15,10 @@ from typing import Any
 
 import numpy as np
 
-from .mode import STATE
+from .._backend import array_module
+from .mode import STATE, SWITCHES
 from .node import AccumulateGrad, GraphError, Node
+from .primitive import ADD_INTO, WRITE_INTO, call, unbroadcast
 from .tensor import Tensor
 
 __all__ = ["backward", "grad", "retain_grad_hook"]
@@ -82,9 +84,7 @@ def grad(
     for t, g in zip(inputs, got):
         if g is None:
             if materialize_grads:
-                from ..ops.creation import zeros_like
-
-                g = zeros_like(t)
+                g = _zeros_like(t._data)
             elif not allow_unused:
                 raise RuntimeError(
                     "autograd.grad: one of the differentiated tensors appears not to have "
@@ -97,9 +97,11 @@ def grad(
 # ---------------------------------------------------------------------------- internals
 
 
-def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, where: str) -> list:
-    from ..ops.creation import ones_like
+def _zeros_like(data: Any) -> Tensor:
+    return _make(array_module(data).zeros_like(data))
 
+
+def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, where: str) -> list:
     if grads is None:
         grads = [None] * len(tensors)
     if len(grads) != len(tensors):
@@ -116,7 +118,7 @@ def _roots(tensors: Sequence[Tensor], grads: Sequence[Any] | None, where: str) -
             )
         if g is None:
             # The seed's rule: backward on a non-scalar means backward on its sum.
-            g = ones_like(t.detach())
+            g = _make(array_module(t._data).ones_like(t._data))
         else:
             g = g if isinstance(g, Tensor) else Tensor(g)
             if g.shape != t.shape:
@@ -163,7 +165,7 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
     state = STATE
     prev_level = state.level
     state.level = 2 if create_graph else 0
-    apply = _apply_checked if DETECT_ANOMALY else _apply  # anomaly mode: one check per run
+    apply = _apply_checked if SWITCHES.detect_anomaly else _apply  # one check per run
     fast = apply is _apply
     heappop = heapq.heappop
     try:
@@ -215,22 +217,52 @@ def _run(roots: list, retain_graph: bool, create_graph: bool, capture: list | No
                     gi = _edge_gradient(vjps[argnum], g, ans, args, kwargs, argnum)
                     if gi is not None:
                         _deliver(buffers, heap, nxt, idx, gi, create_graph, owned)
-                if not retain_graph:
-                    node.args = node.ans = node.out_ref = None  # Node.release, inlined
+                if not retain_graph and (op.save is not False or node.ans is not None):
+                    node.args = node.ans = node.out_ref = None  # saved values freed
                 continue
-            results = apply(node, grads, create_graph)
+            results = apply(node, grads, create_graph, needed)
             extras = node.extras
             if extras is not None and extras.post_hooks:
                 results = _run_post_hooks(node, results, grads)
-            if not retain_graph:
-                node.args = node.ans = node.out_ref = None  # Node.release, inlined
+            if not retain_graph and _holds_values(node):
+                node.args = node.ans = node.out_ref = None  # saved values freed
             for (_argnum, nxt, idx), gi in zip(node.edges, results):
                 if gi is None or (needed is not None and nxt not in needed):
                     continue
                 _deliver(buffers, heap, nxt, idx, gi, create_graph, owned)
+    except Exception as exc:
+        if not retain_graph and not getattr(exc, "_ag_freed", False):
+            _remember_failure(roots, exc)
+        raise
     finally:
         state.level = prev_level
     return captured
+
+
+# Nodes a failed backward had already freed, with its error: a retry raises that error
+# again (not "backward a second time"). Saved values are freed as backward goes, not at
+# its end, so that peak memory stays what checkpointing promises.
+_FAILED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _remember_failure(roots: list, exc: BaseException) -> None:
+    stack = [r[0] for r in roots]
+    seen = set()
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        if type(n) is Node and n.args is None:
+            _FAILED[n] = exc
+        stack.extend(e[1] for e in n.edges)
+
+
+def _holds_values(node: Any) -> bool:
+    """Did ``node`` keep values (not only shapes) for its rules? Only those are freed: as
+    in PyTorch, backward through ``(x + 1).sum()`` a second time is fine."""
+    op = node.op
+    return op.save is not False or node.ans is not None
 
 
 def _deliver(buffers: dict, heap: list, nxt: Any, idx: int, gi: Tensor, create_graph: bool,
@@ -252,8 +284,9 @@ def _deliver(buffers: dict, heap: list, nxt: Any, idx: int, gi: Tensor, create_g
         buf[idx] = _sum_into(prev, gi, nxt, idx, owned)
 
 
-def _apply(node: Node, grads: list, create_graph: bool) -> list:
-    """Run ``node``'s rules: one gradient per edge, in edge order."""
+def _apply(node: Node, grads: list, create_graph: bool, needed: set | None = None) -> list:
+    """Run ``node``'s rules: one gradient per edge, in edge order (None for edges that
+    lead to nothing ``needed``: autograd.grad pruned them)."""
     args = node.args
     if args is None:
         args = _unpack_saved(node)  # saved-tensor hooks packed them; else the graph was freed
@@ -271,8 +304,11 @@ def _apply(node: Node, grads: list, create_graph: bool) -> list:
     kwargs = node.kwargs if op.rule_kwargs else _NO_KWARGS
     vjps = op.vjps
     results = []
-    for argnum, _nxt, _idx in node.edges:
-        results.append(_edge_gradient(vjps[argnum], g, ans, args, kwargs, argnum))
+    for argnum, nxt, _idx in node.edges:
+        if needed is not None and nxt not in needed:
+            results.append(None)
+        else:
+            results.append(_edge_gradient(vjps[argnum], g, ans, args, kwargs, argnum))
     return results
 
 
@@ -290,7 +326,7 @@ def _edge_gradient(rule: Any, g: Any, ans: Any, args: tuple, kwargs: dict,
     data = gi._data
     dt = data.dtype
     if data.shape != t.shape or (dt is not t.dtype and dt != t.dtype):
-        gi = _unbroadcast(gi, target)
+        gi = unbroadcast(gi, target)
     return gi
 
 
@@ -305,15 +341,13 @@ def _output(node: Node, create_graph: bool) -> Tensor:
 
 def _multi_output_grads(node: Node, grads: list, create_graph: bool) -> tuple:
     """The gradient tuple and output tuple a multi-output rule receives."""
-    from ..ops.creation import zeros_like
-
     ans = tuple(
         _make(a, node, k, node.rg) if create_graph else _make(a)
         for k, a in enumerate(node.ans)
     )
     if node.op.materialize:
         g = tuple(
-            gk if gk is not None else zeros_like(_make(a))
+            gk if gk is not None else _zeros_like(a)
             for gk, a in zip(grads, node.ans)
         )
     else:  # a custom Function that asked for None (set_materialize_grads(False))
@@ -337,6 +371,8 @@ def _sum_into(prev: Tensor, gi: Tensor, node: Any, idx: int, owned: dict) -> Ten
         gd = gi._data
         if (type(pd) is _ndarray and type(gd) is _ndarray and pd.shape == gd.shape
                 and pd.dtype == gd.dtype):
+            if SWITCHES.extras:  # a tracer watches: through the one entry
+                return call(ADD_INTO, (prev, gi), {}, out=prev)
             _np_add(pd, gd, out=pd)
             return prev
     total = prev + gi
@@ -348,36 +384,25 @@ def _sum_into(prev: Tensor, gi: Tensor, node: Any, idx: int, owned: dict) -> Ten
 
 
 
-def _unbroadcast(g: Tensor, target: Any) -> Tensor:
-    global _unbroadcast
-    from .primitive import unbroadcast
-
-    _unbroadcast = unbroadcast  # bound once: the import cannot run at module load (cycle)
-    return unbroadcast(g, target)
-
-
 # ---------------------------------------------------------------------------- tools
 # Anomaly mode (``autograd.detect_anomaly``) and saved-tensor hooks
 # (``autograd.graph.saved_tensors_hooks``) live off the fast path: ``_run`` picks
 # ``_apply_checked`` once per backward, and ``_apply`` unpacks saved values only in the
-# branch where it would otherwise report a freed graph.
+# branch where it would otherwise report a freed graph. Both register with
+# ``mode.SWITCHES``; the engine imports nothing of them.
 
-DETECT_ANOMALY = False
 
-
-def _apply_checked(node: Node, grads: list, create_graph: bool) -> list:
+def _apply_checked(node: Node, grads: list, create_graph: bool,
+                   needed: set | None = None) -> list:
     """``_apply`` in anomaly mode: a NaN or Inf in a rule's result names the op and shows
     where the forward created it."""
-    from ..autograd.anomaly import check_results
-
+    anomaly = SWITCHES.anomaly
     try:
-        results = _apply(node, grads, create_graph)
+        results = _apply(node, grads, create_graph, needed)
     except Exception as exc:
-        from ..autograd.anomaly import annotate
-
-        annotate(node, exc)
+        anomaly.annotate(node, exc)
         raise
-    check_results(node, results)
+    anomaly.check_results(node, results)
     return results
 
 
@@ -385,7 +410,16 @@ def _unpack_saved(node: Node) -> tuple:
     meta = node.meta
     packed = meta.get("saved") if meta is not None else None
     if packed is None or packed.used:
-        raise GraphError(_FREED)
+        failed = _FAILED.get(node)
+        if failed is not None:  # the error of the backward that freed it, again
+            try:
+                again = type(failed)(*failed.args)
+            except Exception:  # noqa: BLE001 - an exception class that wants more
+                again = GraphError(str(failed))
+            raise again from failed
+        err = GraphError(_FREED)
+        err._ag_freed = True
+        raise err
     return packed.unpack_into(node)
 
 
@@ -451,26 +485,31 @@ def _accumulate_leaf(leaf: Tensor, g: Tensor, create_graph: bool, fresh: bool = 
     meta = leaf._leaf_meta()
     if g.dtype != leaf.dtype:
         g = g.astype(leaf.dtype)
-    req = meta.grad_req
-    buf = meta.grad
-    if req == "write" or req == "add":
-        if create_graph or buf is None or buf.shape != leaf.shape:
-            meta.grad = g if req == "write" or buf is None else buf + g
+    with meta.lock:  # atomic per leaf: backwards in several threads lose nothing
+        req = meta.grad_req
+        buf = meta.grad
+        if req == "write" or req == "add":
+            if create_graph or buf is None or buf.shape != leaf.shape:
+                meta.grad = g if req == "write" or buf is None else buf + g
+                return
+            if SWITCHES.extras:  # a tracer watches: through the one entry
+                call(WRITE_INTO if req == "write" else ADD_INTO, (buf, g), {}, out=buf)
+            elif req == "write":
+                buf._data[...] = g._data  # the seed: the same memory, every time
+                buf._version += 1
+            else:
+                buf._data += g._data  # in place; rebinding the attribute keeps Dask's result
+                buf._version += 1
             return
-        data = buf._data
-        if req == "write":
-            data[...] = g._data  # the seed: the same memory, every time
+        if buf is None:
+            meta.grad = g if create_graph or fresh else Tensor._make(_own(g._data))
+        elif create_graph or buf._rg:
+            meta.grad = buf + g
+        elif SWITCHES.extras:
+            call(ADD_INTO, (buf, g), {}, out=buf)
         else:
-            buf._data += g._data  # in place; rebinding the attribute keeps Dask's result
-        buf._version += 1
-        return
-    if buf is None:
-        meta.grad = g if create_graph or fresh else Tensor._make(_own(g._data))
-    elif create_graph or buf._rg:
-        meta.grad = buf + g
-    else:
-        buf._data += g._data
-        buf._version += 1
+            buf._data += g._data
+            buf._version += 1
 
 
 def _own(data: Any) -> Any:
@@ -486,10 +525,12 @@ def retain_grad_hook(t: Tensor):
         if owner is None:
             return
         meta = owner._leaf_meta()
-        if meta.grad is None:
-            meta.grad = g if STATE.level else Tensor._make(_own(g._data))
-        else:
-            meta.grad = meta.grad + g
+        with meta.lock:
+            if meta.grad is None:
+                meta.grad = g if STATE.level else Tensor._make(_own(g._data))
+            else:
+                meta.grad = meta.grad + g
         return None
 
+    hook.retains_grad = True  # runs after the tensor's other hooks, as in PyTorch
     return hook

@@ -38,15 +38,46 @@ class _State(threading.local):
         self.recording = False
         self.training = False
         self.level = 1
-        # ag.compile's tracer while a step is being traced (compile/trace.py), else None:
-        # the primitive entry hands every call to it.
-        self.tracer = None
 
     def refresh(self) -> None:
         self.level = 0 if not self.grad_enabled else (2 if self.recording else 1)
 
+    def save(self) -> tuple[bool, bool, int]:
+        """The grad state, for ``restore`` (every scope that sets flags by hand uses the pair)."""
+        return (self.grad_enabled, self.recording, self.level)
+
+    def restore(self, saved: tuple[bool, bool, int]) -> None:
+        self.grad_enabled, self.recording, self.level = saved
+
 
 STATE = _State()
+
+
+class _Switches:
+    """Process-wide switches (not thread-local) that take an op off the fast path.
+
+    The layers above the kernel register callables here instead of the kernel importing
+    them: ``autograd.graph`` (saved-tensor hooks) and ``autograd.anomaly`` set
+    ``on_record``; anomaly mode sets ``detect_anomaly`` and ``anomaly`` (an object with
+    ``check_results(node, results)`` and ``annotate(node, exc)``); a compiler sets
+    ``tracer`` (see ``core.primitive.call``). ``extras`` is true while ``on_record`` or
+    ``tracer`` is set: the record path reads that one flag per op.
+    """
+
+    __slots__ = ("on_record", "detect_anomaly", "anomaly", "tracer", "extras")
+
+    def __init__(self) -> None:
+        self.on_record = None
+        self.detect_anomaly = False
+        self.anomaly = None
+        self.tracer = None
+        self.extras = False
+
+    def update(self) -> None:
+        self.extras = self.on_record is not None or self.tracer is not None
+
+
+SWITCHES = _Switches()
 
 
 class _Scope:

@@ -83,7 +83,8 @@ class _GraphNode:
 
 
 class Node(_GraphNode):
-    """The backward function of one op. ``y.grad_fn`` is one of these."""
+    """The backward function of one op. ``y.grad_fn`` is one of these; ``new_node`` makes
+    them."""
 
     __slots__ = (
         "op",  # the Primitive whose rules this node runs
@@ -95,20 +96,6 @@ class Node(_GraphNode):
         "rg",  # recording style of the output (1 PyTorch, 2 MXNet)
         "nout",  # number of outputs (the engine sizes gradient buffers by it)
     )
-
-    def __init__(self, op: Any, args: tuple, kwargs: dict, ans: Any, edges: tuple, rg: int,
-                 versions: tuple | None = None):
-        self.op = op
-        self.args = args
-        self.kwargs = kwargs
-        self.ans = ans
-        self.out_ref = None
-        self.versions = versions
-        self.nout = op.nout
-        self.edges = edges  # ((argnum, next_node, output_index), ...)
-        self.seq = next(_sequence)
-        self.rg = rg
-        self.extras = None
 
     # --- PyTorch-style introspection -------------------------------------------------
     def name(self) -> str:
@@ -131,12 +118,6 @@ class Node(_GraphNode):
     def freed(self) -> bool:
         return self.args is None
 
-    def release(self) -> None:
-        """Drop saved values once backward has used them (``retain_graph=False``)."""
-        self.args = None
-        self.ans = None
-        self.out_ref = None
-
     def __repr__(self) -> str:
         return f"<{self.name()} object at {id(self):#x}>"
 
@@ -146,8 +127,8 @@ _new = object.__new__
 
 def new_node(op: Any, args: tuple, kwargs: dict, ans: Any, edges: tuple, rg: int,
              versions: tuple | None) -> Node:
-    """``Node(...)`` for the record path: a plain call costs less than a class call with
-    ``__init__`` (one node per recorded op). Sets every slot ``Node.__init__`` sets."""
+    """The one way to make a Node (``core.primitive.call`` is its only caller): a plain
+    function, because a class call with ``__init__`` costs more, once per recorded op."""
     node = _new(Node)
     node.op = op
     node.args = args

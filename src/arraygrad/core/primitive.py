@@ -26,30 +26,18 @@ from typing import Any
 
 import numpy as np
 
-from .mode import STATE
+from .._backend import array_module, raise_if_mixed_devices
+from .mode import STATE, SWITCHES
 from .node import Node, new_node
 from .tensor import Tensor
 
 __all__ = [
-    "Primitive", "primitive", "defvjp", "defvjp_variadic", "defjvp", "unbroadcast", "Spec",
-    "wrap",
+    "Primitive", "primitive", "defvjp", "defvjp_variadic", "unbroadcast", "Spec", "wrap",
+    "call", "inplace_primitive", "records", "holds_tensor", "stack_arraylike", "as_tensor",
+    "ADD_INTO", "WRITE_INTO", "become", "old_self",
 ]
 
 wrap = Tensor._make
-
-
-class _LazyOps:
-    """The op modules, imported on first use (they import this module)."""
-
-    def __getattr__(self, name: str) -> Any:
-        import importlib
-
-        module = importlib.import_module(f"arraygrad.ops.{name}")
-        setattr(self, name, module)
-        return module
-
-
-_ops = _LazyOps()
 
 
 class Spec:
@@ -73,8 +61,8 @@ class Spec:
 class Primitive:
     """One differentiable operation: a forward on raw arrays and its rules."""
 
-    __slots__ = ("name", "node_name", "fwd", "vjps", "jvps", "save", "save_ans", "nout", "op",
-                 "rule_kwargs", "cross")
+    __slots__ = ("name", "node_name", "fwd", "vjps", "save", "save_ans", "nout", "op",
+                 "rule_kwargs", "cross", "inplace")
     materialize = True  # a multi-output rule gets zeros for outputs that got no gradient
 
     def __init__(self, fwd: Callable, name: str, nout: int = 1) -> None:
@@ -82,8 +70,9 @@ class Primitive:
         self.name = name
         self.node_name = f"{name}Backward0"
         self.vjps: dict[int, Callable] = {}
-        self.jvps: dict[int, Callable] = {}
-        self.save = True
+        # True: keep the arguments; False: only their shapes and dtypes; a callable
+        # ``save(args) -> (saved, versions)``: the op's own choice (custom Functions).
+        self.save: Any = True
         self.save_ans = False
         self.nout = nout
         self.op: Callable | None = None
@@ -93,6 +82,7 @@ class Primitive:
         # A binary op whose rule for each argument reads only the other one (mul, matmul):
         # when one side needs no gradient, the other side need not be kept or checked.
         self.cross = False
+        self.inplace = False  # writes into its first argument (``inplace_primitive``)
 
     def diff_positions(self, nargs: int) -> list[int]:
         return [i for i in range(nargs) if i in self.vjps]
@@ -102,16 +92,12 @@ class Primitive:
 
 
 def primitive(name: str, nout: int = 1, arity: int | None = None) -> Callable:
-    """Declare a primitive. ``arity`` 1 or 2 picks a lean wrapper for unary/binary ops."""
+    """Declare a primitive. ``arity`` 1 or 2 picks a lean prologue for unary/binary ops;
+    every prologue hands all but the fast case to ``call``."""
 
     def decorate(fwd: Callable) -> Callable:
         prim = Primitive(fwd, name, nout)
-        if arity == 1:
-            op = _unary(prim)
-        elif arity == 2:
-            op = _binary(prim)
-        else:
-            op = _general(prim)
+        op = _entry(prim, arity)
         op.__name__ = fwd.__name__
         op.__qualname__ = getattr(fwd, "__qualname__", fwd.__name__)  # NumPy 1.x ufuncs lack it
         op.__doc__ = fwd.__doc__
@@ -169,180 +155,388 @@ def defvjp_variadic(op: Callable, rule: Callable, save: bool = True) -> None:
     op.prim.save = save
 
 
-def defjvp(op: Callable, *rules: Callable | None, argnums: tuple[int, ...] | None = None) -> None:
-    """Attach JVP rules ``rule(t, ans, *args, **kwargs)`` (tangent of argument ``i``)."""
-    prim: Primitive = op.prim
-    positions = argnums if argnums is not None else range(len(rules))
-    for i, rule in zip(positions, rules):
-        if rule is not None:
-            prim.jvps[i] = rule
-
-
-# ---------------------------------------------------------------------------- wrappers
-# Each wrapper's first lines are the no-grad fast path: one backend call, one Tensor.
-# Tensors are built inline (``_new`` + six slot stores) rather than through
-# ``Tensor._make``: at ~0.4 us per NumPy call on small arrays, the saved call frame is a
-# measurable share of an op (docs/performance.md). A backend TypeError/ValueError costs
-# nothing until raised (Python 3.11's zero-cost try); then mixed devices get named.
+# ---------------------------------------------------------------------------- the entry
+# Every op a primitive declares is a thin prologue over ``call``. The prologue's only
+# job is the fast case: nothing records, no array-like holding tensors, no tracer or
+# hooks switched on; then the op is one backend call and one Tensor, built inline (at
+# ~0.4 us per NumPy call on small arrays, a saved call frame is a measurable share of an
+# op: docs/performance.md). Everything else goes to ``call``.
 
 _new = object.__new__
 _ndarray = np.ndarray
 _generic = np.generic
 _asarray = np.asarray
+_SEQUENCES = (list, tuple)
 
 
-def _unary(prim: Primitive) -> Callable:
+def _entry(prim: Primitive, arity: int | None) -> Callable:
     fwd = prim.fwd
     state = STATE
+    switches = SWITCHES
+    vjps = prim.vjps
 
-    def op(x, *args, **kwargs):
-        if state.tracer is not None:  # ag.compile is tracing: it records, then calls op
-            return state.tracer.primitive(op, prim, (x, *args), kwargs)
-        if isinstance(x, Tensor):
-            rg = x._rg
-            if rg and rg <= state.level and 0 in prim.vjps:
-                return _record_unary(prim, x, args, kwargs)
-            x = x._data
-        d = fwd(x, *args, **kwargs) if args or kwargs else fwd(x)
-        if type(d) is not _ndarray and isinstance(d, _generic):
-            d = _asarray(d)  # NumPy returns scalars for 0-d results; keep arrays
-        t = _new(Tensor)
-        t._data = d
-        t._node = None
-        t._out = 0
-        t._rg = 0
-        t._version = 0
-        t._meta = None
-        return t
+    if arity == 1:
+        def op(x, *args, **kwargs):
+            if isinstance(x, Tensor):
+                rg = x._rg
+                if rg and (level := state.level) >= rg and 0 in vjps:
+                    return call(prim, (x, *args) if args else (x,), kwargs, None, level)
+                if switches.extras:
+                    return call(prim, (x, *args), kwargs)
+                xd = x._data
+            elif switches.extras or (type(x) in _SEQUENCES and holds_tensor(x)):
+                return call(prim, (x, *args), kwargs)
+            else:
+                xd = x
+            try:
+                d = fwd(xd, *args, **kwargs) if args or kwargs else fwd(xd)
+            except (TypeError, ValueError) as exc:
+                _raise_op_error(prim, (xd, *args), exc)
+            if type(d) is not _ndarray and isinstance(d, _generic):
+                d = _asarray(d)  # NumPy returns scalars for 0-d results; keep arrays
+            t = _new(Tensor)
+            t._data = d
+            t._node = None
+            t._out = 0
+            t._rg = 0
+            t._version = 0
+            t._meta = None
+            return t
+
+    elif arity == 2:
+        def op(x, y, *args, **kwargs):
+            if isinstance(x, Tensor):
+                rg = x._rg
+                if rg and rg <= (level := state.level):
+                    return call(prim, (x, y, *args) if args else (x, y), kwargs, None, level)
+                xd = x._data
+            elif type(x) in _SEQUENCES and holds_tensor(x):
+                return call(prim, (x, y, *args), kwargs)
+            else:
+                xd = x
+            if isinstance(y, Tensor):
+                rg = y._rg
+                if rg and rg <= (level := state.level):
+                    return call(prim, (x, y, *args) if args else (x, y), kwargs, None, level)
+                yd = y._data
+            elif type(y) in _SEQUENCES and holds_tensor(y):
+                return call(prim, (x, y, *args), kwargs)
+            else:
+                yd = y
+            if switches.extras:
+                return call(prim, (x, y, *args), kwargs)
+            try:
+                d = fwd(xd, yd, *args, **kwargs) if args or kwargs else fwd(xd, yd)
+            except (TypeError, ValueError) as exc:
+                _raise_op_error(prim, (xd, yd), exc)
+            if type(d) is not _ndarray and isinstance(d, _generic):
+                d = _asarray(d)
+            t = _new(Tensor)
+            t._data = d
+            t._node = None
+            t._out = 0
+            t._rg = 0
+            t._version = 0
+            t._meta = None
+            return t
+
+    else:
+        def op(*args, **kwargs):
+            level = state.level
+            for a in args:
+                if isinstance(a, Tensor):
+                    if a._rg and a._rg <= level:
+                        return call(prim, args, kwargs, None, level)
+                elif type(a) in _SEQUENCES and holds_tensor(a):
+                    return call(prim, args, kwargs)
+            if switches.extras:
+                return call(prim, args, kwargs)
+            raw = [a._data if isinstance(a, Tensor) else a for a in args]
+            try:
+                ans = fwd(*raw, **kwargs)
+            except (TypeError, ValueError) as exc:
+                _raise_op_error(prim, raw, exc)
+            if prim.nout == 1:
+                return wrap(ans)
+            return tuple(wrap(a) for a in ans)
 
     return op
 
 
-def _binary(prim: Primitive) -> Callable:
-    fwd = prim.fwd
-    state = STATE
+def call(prim: Primitive, args: tuple, kwargs: dict, out: Tensor | None = None,
+         level: int | None = None) -> Any:
+    """Run ``prim`` on ``args``: THE entry point of every primitive call.
 
-    def op(x, y, *args, **kwargs):
-        if state.tracer is not None:  # ag.compile is tracing: it records, then calls op
-            return state.tracer.primitive(op, prim, (x, y, *args), kwargs)
+    Every op declared with ``@primitive`` reaches this function whenever it records, gets
+    an array-like holding tensors, or ``SWITCHES.extras`` is on; the engine's own
+    accumulation into gradient buffers and Tensor's in-place operators call it with
+    ``out``. So this is where graph edges are made (one node constructor, one place that
+    decides what is saved for the rules) and where the process-wide extras attach:
+
+    - ``SWITCHES.on_record(node)`` for each new node (saved-tensor hooks, anomaly mode);
+    - ``SWITCHES.tracer(prim, args, kwargs, result)`` after each call, recorded or not,
+      with the Tensors as given (array-likes already stacked) and the Tensor (or tuple of
+      Tensors) returned. Setting a tracer (``SWITCHES.tracer = fn; SWITCHES.update()``)
+      sends every primitive call of the process here, fast cases included; an in-place
+      call (``prim.inplace``) passes ``out`` as ``result``, after it was written.
+
+    ``out``: an in-place primitive (``inplace_primitive``) writes into ``out``'s data
+    (``out`` is ``args[0]``) and bumps its version; it never records. ``level``: the
+    recording level when the caller has read it already (``STATE.level`` costs ~0.1 us).
+    """
+    if out is not None:
+        return _call_inplace(prim, args, kwargs, out)
+    if level is None:
+        level = STATE.level
+    vjps = prim.vjps
+    rg = 2
+    n = len(args)
+    # Which arguments get a gradient: (argnum, the node it flows into, output index).
+    # One and two arguments (most ops) take the short branches of the same loop.
+    if n == 1 and isinstance(x := args[0], Tensor):
+        raw = (x._data,)
+        r = x._rg
+        if r and r <= level and 0 in vjps:
+            src = x._node
+            edges = ((0, _edge_node(x) if src is None else src, x._out),)
+            rg = r
+        else:
+            edges = None
+    elif n == 2 and type(x := args[0]) not in _SEQUENCES and \
+            type(y := args[1]) not in _SEQUENCES:
+        ex = ey = None
         if isinstance(x, Tensor):
-            rg = x._rg
-            if rg and rg <= (level := state.level):
-                return _record_binary(prim, x, y, args, kwargs, level)
             xd = x._data
+            r = x._rg
+            if r and r <= level and 0 in vjps:
+                src = x._node
+                ex = (0, _edge_node(x) if src is None else src, x._out)
+                rg = r
         else:
             xd = x
         if isinstance(y, Tensor):
-            rg = y._rg
-            if rg and rg <= (level := state.level):
-                return _record_binary(prim, x, y, args, kwargs, level)
             yd = y._data
-        else:
-            yd = y
-        try:
-            d = fwd(xd, yd, *args, **kwargs) if args or kwargs else fwd(xd, yd)
-        except (TypeError, ValueError) as exc:
-            _mixed_devices(prim, (xd, yd), exc)
-            raise
-        if type(d) is not _ndarray and isinstance(d, _generic):
-            d = _asarray(d)
-        t = _new(Tensor)
-        t._data = d
-        t._node = None
-        t._out = 0
-        t._rg = 0
-        t._version = 0
-        t._meta = None
-        return t
-
-    return op
-
-
-def _general(prim: Primitive) -> Callable:
-    fwd = prim.fwd
-    nout = prim.nout
-
-    def op(*args, **kwargs):
-        if STATE.tracer is not None:  # ag.compile is tracing: it records, then calls op
-            return STATE.tracer.primitive(op, prim, args, kwargs)
-        level = STATE.level
-        for a in args:
-            if isinstance(a, Tensor) and a._rg and a._rg <= level:
-                return record(prim, args, kwargs)
-        raw = [a._data if isinstance(a, Tensor) else a for a in args]
-        try:
-            ans = fwd(*raw, **kwargs)
-        except (TypeError, ValueError) as exc:
-            _mixed_devices(prim, raw, exc)
-            raise
-        if nout == 1:
-            return wrap(ans)
-        return tuple(wrap(a) for a in ans)
-
-    return op
-
-
-def _mixed_devices(prim: Primitive, raw: Any, exc: BaseException) -> None:
-    """After a backend error: raise the mixed-device error naming the op if the
-    arguments' devices differ; else return, and the caller re-raises ``exc``."""
-    from .._backend import raise_if_mixed_devices
-
-    raise_if_mixed_devices(prim.name, raw, exc)
-
-
-# Non-zero while saved-tensor hooks (autograd.graph) or anomaly mode (autograd.anomaly) are
-# active in any thread; ``record`` reads it once per recorded op and does nothing more.
-_EXTRAS = 0
-
-
-def _extras(node: Node) -> None:
-    from ..autograd.graph import on_record
-
-    on_record(node)
-
-
-def record(prim: Primitive, args: tuple, kwargs: dict) -> Any:
-    """Run ``prim`` and make its node: the one place where graph edges are created."""
-    level = STATE.level
-    raw = [a._data if isinstance(a, Tensor) else a for a in args]
-    ans = prim.fwd(*raw, **kwargs)
-    edges = []
-    rg = 2
-    vjps = prim.vjps
-    for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            r = a._rg
-            if r and r <= level and i in vjps:
-                node = a._node
-                if node is None:
-                    edges.append((i, a._accumulator(), 0))
-                else:
-                    edges.append((i, node, a._out))
+            r = y._rg
+            if r and r <= level and 1 in vjps:
+                src = y._node
+                ey = (1, _edge_node(y) if src is None else src, y._out)
                 if r < rg:
                     rg = r
-    if not edges:  # e.g. only non-differentiable arguments record
-        return wrap(ans) if prim.nout == 1 else tuple(wrap(a) for a in ans)
-    if prim.save:
-        saved = args
-        versions = tuple((i, a._version) for i, a in enumerate(args) if isinstance(a, Tensor))
+        else:
+            yd = y
+        raw = (xd, yd)
+        if ex is None:
+            edges = None if ey is None else (ey,)
+        else:
+            edges = (ex,) if ey is None else (ex, ey)
     else:
-        saved = tuple(Spec(a._data) if isinstance(a, Tensor) else a for a in args)
-        versions = None
+        if _holds_sequence(args):
+            args = tuple(stack_arraylike(a) if type(a) in _SEQUENCES else a for a in args)
+        edges = None
+        raw = []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                raw.append(a._data)
+                r = a._rg
+                if r and r <= level and i in vjps:
+                    src = a._node
+                    e = (i, _edge_node(a) if src is None else src, a._out)
+                    if edges is None:
+                        edges = [e]
+                    else:
+                        edges.append(e)
+                    if r < rg:
+                        rg = r
+            else:
+                raw.append(a)
+    try:
+        if kwargs:
+            ans = prim.fwd(*raw, **kwargs)
+        elif n == 1:
+            ans = prim.fwd(raw[0])
+        elif n == 2:
+            ans = prim.fwd(raw[0], raw[1])
+        else:
+            ans = prim.fwd(*raw)
+    except (TypeError, ValueError) as exc:
+        _raise_op_error(prim, raw, exc)
     nout = prim.nout
-    node = Node(prim, saved, kwargs, ans if (prim.save_ans or nout > 1) else None,
-                tuple(edges), rg, versions)
-    if _EXTRAS:  # saved-tensor hooks or anomaly mode are on somewhere: off the fast path
-        _extras(node)
-    if nout == 1:
-        out = wrap(ans, node, 0, rg)
-        if prim.save_ans:
-            node.out_ref = weakref.ref(out)
-        return out
-    return tuple(_multi_output(a, node, k, rg) for k, a in enumerate(ans))
+    if nout == 1 and type(ans) is not _ndarray and isinstance(ans, _generic):
+        ans = _asarray(ans)  # NumPy returns scalars for 0-d results; keep arrays
+    if not edges:  # nothing records (or only non-differentiable arguments do)
+        node = None
+        result = wrap(ans) if nout == 1 else tuple(wrap(a) for a in ans)
+    else:
+        save = prim.save
+        if n == 1 and save is True:  # the unary case of ``_saved``, inlined
+            v = x._version
+            saved, versions = args, (((0, v),) if v else _V0)
+        elif n == 1 and save is False:
+            saved, versions = (_spec(raw[0]),), None
+        else:
+            saved, versions = _saved(prim, args, raw, edges)
+        node = new_node(prim, saved, kwargs, ans if (prim.save_ans or nout > 1) else None,
+                        edges if type(edges) is tuple else tuple(edges), rg, versions)
+        if nout == 1:
+            result = _new(Tensor)
+            result._data = ans
+            result._node = node
+            result._out = 0
+            result._rg = rg
+            result._version = 0
+            result._meta = None
+            if prim.save_ans:
+                node.out_ref = weakref.ref(result)
+        else:
+            result = tuple(_multi_output(a, node, k, rg) for k, a in enumerate(ans))
+    if SWITCHES.extras:
+        _extras(prim, args, kwargs, result, node)
+    return result
 
 
-# The two common shapes of ``record``, spelled out: most recorded ops are unary or binary
-# and single-output, and skipping the generic loops is worth a microsecond per op.
+def _extras(prim: Primitive, args: tuple, kwargs: dict, result: Any, node: Any) -> None:
+    """What the process-wide switches ask of a call: the saved-tensor hooks and anomaly
+    mode see each new node, a tracer each call."""
+    on_record = SWITCHES.on_record
+    if node is not None and on_record is not None:
+        on_record(node)
+    tracer = SWITCHES.tracer
+    if tracer is not None:
+        tracer(prim, args, kwargs, result)
+
+
+def _holds_sequence(args: tuple) -> bool:
+    for a in args:
+        if type(a) in _SEQUENCES and holds_tensor(a):
+            return True
+    return False
+
+
+def _saved(prim: Primitive, args: tuple, raw: list, edges: list) -> tuple:
+    """What the node keeps for its rules, and the versions of the Tensors it keeps (the
+    backward checks them: an in-place change since is an error). Unary and binary calls,
+    most of all recorded ops, take the short branches."""
+    save = prim.save
+    n = len(args)
+    if save is True:
+        if n == 1:  # the argument has an edge: it is a Tensor
+            v = args[0]._version
+            return args, (((0, v),) if v else _V0)
+        if n == 2:
+            x, y = args
+            if prim.cross and len(edges) == 1:
+                # Only one side gets a gradient, and its rule reads only the other side:
+                # keep that one (PyTorch does the same), so updating the first in place
+                # stays legal.
+                if edges[0][0] == 0:
+                    return (_spec(raw[0]), y), (((1, y._version),)
+                                                if isinstance(y, Tensor) else None)
+                return (x, _spec(raw[1])), (((0, x._version),)
+                                            if isinstance(x, Tensor) else None)
+            if not isinstance(x, Tensor):
+                v = y._version
+                return args, (((1, v),) if v else _V1)
+            if not isinstance(y, Tensor):
+                v = x._version
+                return args, (((0, v),) if v else _V0)
+            if x._version or y._version:
+                return args, ((0, x._version), (1, y._version))
+            return args, _V01
+        versions = tuple([(i, a._version) for i, a in enumerate(args) if isinstance(a, Tensor)])
+        return args, versions
+    if save is False:
+        # Only shapes and dtypes (rules like add's need no values).
+        if n == 1:
+            return (_spec(raw[0]),), None
+        if n == 2:
+            x, y = args
+            return ((_spec(raw[0]) if isinstance(x, Tensor) else x,
+                     _spec(raw[1]) if isinstance(y, Tensor) else y), None)
+        return tuple([_spec(raw[i]) if isinstance(a, Tensor) else a
+                      for i, a in enumerate(args)]), None
+    return save(args)  # a custom Function's own choice: (saved, versions)
+
+
+def _call_inplace(prim: Primitive, args: tuple, kwargs: dict, out: Tensor) -> Tensor:
+    raw = [a._data if isinstance(a, Tensor) else a for a in args]
+    try:
+        res = prim.fwd(*raw, **kwargs)
+    except (TypeError, ValueError) as exc:
+        _raise_op_error(prim, raw, exc)
+    if res is not out._data:
+        out._data = res  # immutable backends (Dask) return a new array
+    out._version += 1
+    tracer = SWITCHES.tracer
+    if tracer is not None:
+        tracer(prim, args, kwargs, out)
+    return out
+
+
+def inplace_primitive(name: str, fwd: Callable) -> Primitive:
+    """A primitive that writes into its first argument and returns it (or, on an immutable
+    backend, the new array): ``call(prim, (t, *rest), {}, out=t)``. It has no rule: an
+    in-place op inside a graph is recorded as its out-of-place twin instead."""
+    prim = Primitive(fwd, name)
+    prim.inplace = True
+    return prim
+
+
+def _add_into(buf: Any, g: Any) -> Any:
+    buf += g
+    return buf
+
+
+def _write_into(buf: Any, g: Any) -> Any:
+    buf[...] = g
+    return buf
+
+
+# The engine's own accumulation ops (into gradient buffers), through the one entry.
+ADD_INTO = inplace_primitive("AddInto", _add_into)
+WRITE_INTO = inplace_primitive("WriteInto", _write_into)
+
+
+def _raise_op_error(prim: Primitive, raw: Any, exc: BaseException) -> None:
+    """A backend error inside an op, re-raised naming the op and its arguments' shapes and
+    dtypes (one place for every op); arguments on different devices get that error."""
+    raise_if_mixed_devices(prim.name, raw, exc)
+    if getattr(exc, "_ag_op", False):
+        raise exc  # an inner op already named itself
+    parts = [f"{tuple(a.shape)} {a.dtype}" for a in raw
+             if hasattr(a, "shape") and hasattr(a, "dtype") and not isinstance(a, _generic)]
+    name = prim.op.__name__ if prim.op is not None else prim.name
+    what = "shape" if len(parts) == 1 else "shapes"
+    msg = f"{name}: {exc}" + (f" (arguments of {what} {' and '.join(parts)})" if parts else "")
+    try:
+        new = type(exc)(msg)
+    except Exception:  # noqa: BLE001 - an exception class that wants other arguments
+        new = (TypeError if isinstance(exc, TypeError) else ValueError)(msg)
+    new._ag_op = True
+    raise new from exc
+
+
+def become(self: Tensor, new: Tensor) -> Tensor:
+    """Make ``self`` the result of a recorded op, keeping its identity (a recorded
+    in-place op: ``self`` now stands for ``new``; its version moves on)."""
+    self._data = new._data
+    self._node = new._node
+    self._out = new._out
+    self._rg = new._rg
+    self._version += 1
+    return self
+
+
+def old_self(self: Tensor) -> Tensor:
+    """A stand-in for ``self``'s current value and graph position (never modified), to
+    record an in-place op as its out-of-place twin."""
+    old = Tensor._make(self._data, self._node, self._out, self._rg)
+    old._version = self._version
+    if self._node is None and self._rg:
+        old._meta = self._meta  # the same leaf: gradients still reach its accumulator
+    return old
+
+
+# ---------------------------------------------------------------------------- saving
 
 
 def _spec(data: Any) -> Spec:
@@ -378,125 +572,126 @@ def _edge_node(t: Tensor) -> Any:
     return t._accumulator()
 
 
-def _record_unary(prim: Primitive, x: Tensor, args: tuple, kwargs: dict) -> Any:
-    if prim.nout != 1 or _EXTRAS:
-        return record(prim, (x, *args), kwargs)
-    xd = x._data
-    ans = prim.fwd(xd, *args, **kwargs) if args or kwargs else prim.fwd(xd)
-    src = x._node
-    if src is None:
-        src = _edge_node(x)
-    rg = x._rg
-    if type(ans) is not _ndarray and isinstance(ans, _generic):
-        ans = _asarray(ans)  # NumPy returns scalars for 0-d results; keep arrays
-    if prim.save:
-        node = new_node(prim, (x, *args) if args else (x,), kwargs,
-                        ans if prim.save_ans else None, ((0, src, x._out),), rg,
-                        ((0, x._version),) if x._version else _V0)
-    else:
-        node = new_node(prim, (_spec(xd), *args) if args else (_spec(xd),), kwargs,
-                        ans if prim.save_ans else None, ((0, src, x._out),), rg, None)
-    return _recorded_output(prim, ans, node, rg)
-
-
-def _record_binary(prim: Primitive, x: Any, y: Any, args: tuple, kwargs: dict,
-                   level: int) -> Any:
-    if prim.nout != 1 or _EXTRAS:
-        return record(prim, (x, y, *args), kwargs)
-    vjps = prim.vjps
-    rg = 2
-    ex = ey = None
-    if isinstance(x, Tensor):
-        xd = x._data
-        r = x._rg
-        if r and r <= level and 0 in vjps:
-            src = x._node
-            ex = (0, _edge_node(x) if src is None else src, x._out)
-            rg = r
-    else:
-        xd = x
-    if isinstance(y, Tensor):
-        yd = y._data
-        r = y._rg
-        if r and r <= level and 1 in vjps:
-            src = y._node
-            ey = (1, _edge_node(y) if src is None else src, y._out)
-            if r < rg:
-                rg = r
-    else:
-        yd = y
-    try:
-        ans = prim.fwd(xd, yd, *args, **kwargs) if args or kwargs else prim.fwd(xd, yd)
-    except (TypeError, ValueError) as exc:
-        _mixed_devices(prim, (xd, yd), exc)
-        raise
-    if ex is None:
-        if ey is None:
-            return wrap(ans)
-        edges = (ey,)
-    else:
-        edges = (ex,) if ey is None else (ex, ey)
-    if prim.save and prim.cross and (ex is None or ey is None):
-        # Only one side gets a gradient, and its rule reads only the other side: keep that
-        # one (PyTorch does the same), so updating the first in place stays legal.
-        if ex is None:
-            saved = (x, _spec(yd))
-            versions = None if xd is x else ((0, x._version),)
-        else:
-            saved = (_spec(xd), y)
-            versions = None if yd is y else ((1, y._version),)
-        if args:
-            saved = (*saved, *args)
-    elif prim.save:
-        saved = (x, y, *args) if args else (x, y)
-        if xd is x:
-            versions = ((1, y._version),) if y._version else _V1
-        elif yd is y:
-            versions = ((0, x._version),) if x._version else _V0
-        elif x._version or y._version:
-            versions = ((0, x._version), (1, y._version))
-        else:
-            versions = _V01
-    else:
-        # Only shapes and dtypes are kept; one Spec serves both sides when they agree.
-        if xd is x:
-            sx = x
-            sy = _spec(yd)
-        else:
-            sx = _spec(xd)
-            if yd is y:
-                sy = y
-            elif yd.shape == sx.shape and yd.dtype == sx.dtype:
-                sy = sx
-            else:
-                sy = _spec(yd)
-        saved = (sx, sy, *args) if args else (sx, sy)
-        versions = None
-    if type(ans) is not _ndarray and isinstance(ans, _generic):
-        ans = _asarray(ans)  # NumPy returns scalars for 0-d results; keep arrays
-    node = new_node(prim, saved, kwargs, ans if prim.save_ans else None, edges, rg, versions)
-    return _recorded_output(prim, ans, node, rg)
-
-
-def _recorded_output(prim: Primitive, ans: Any, node: Node, rg: int) -> Tensor:
-    """The single output of a recorded op (``Tensor._make``, inlined)."""
-    out = _new(Tensor)
-    out._data = ans
-    out._node = node
-    out._out = 0
-    out._rg = rg
-    out._version = 0
-    out._meta = None
-    if prim.save_ans:
-        node.out_ref = weakref.ref(out)
-    return out
-
-
 def _multi_output(data: Any, node: Node, k: int, rg: int) -> Tensor:
     # Integer outputs (indices, ranks) carry no gradient.
     if getattr(data, "dtype", None) is not None and data.dtype.kind in "fc":
         return wrap(data, node, k, rg)
     return wrap(data)
+
+
+# ---------------------------------------------------------------------------- array-likes
+
+
+def records(obj: Any) -> bool:
+    """Does ``obj`` (a Tensor, or a list/tuple/dict holding some) record here and now?
+    The one "does this call record?" check."""
+    if isinstance(obj, Tensor):
+        rg = obj._rg
+        return bool(rg) and rg <= STATE.level
+    if isinstance(obj, (list, tuple)):
+        for o in obj:
+            if records(o):
+                return True
+        return False
+    if isinstance(obj, dict):
+        for o in obj.values():
+            if records(o):
+                return True
+    return False
+
+
+def holds_tensor(seq: Any) -> bool:
+    """Does a (nested) list/tuple hold a Tensor somewhere?"""
+    for item in seq:
+        if isinstance(item, Tensor):
+            return True
+        if type(item) in _SEQUENCES and holds_tensor(item):
+            return True
+    return False
+
+
+class _Template:
+    """An array-like with its Tensors taken out: ``slots[k]`` is where Tensor ``k`` was."""
+
+    __slots__ = ("structure", "paths")
+
+    def __init__(self, structure: Any, paths: list) -> None:
+        self.structure = structure
+        self.paths = paths
+
+
+class _Slot:
+    __slots__ = ("k",)
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+
+
+def _template(obj: Any, path: tuple, tensors: list, paths: list) -> Any:
+    if isinstance(obj, Tensor):
+        paths.append(path)
+        tensors.append(obj)
+        return _Slot(len(tensors) - 1)
+    if type(obj) in _SEQUENCES:
+        return [_template(o, (*path, i), tensors, paths) for i, o in enumerate(obj)]
+    return obj
+
+
+def _fill(structure: Any, datas: tuple) -> Any:
+    if type(structure) is _Slot:
+        return datas[structure.k]
+    if type(structure) is list:
+        return [_fill(s, datas) for s in structure]
+    return structure
+
+
+def _stack_data(structure: Any, xp: Any) -> Any:
+    """Stack nested lists on a backend that does not take nested lists of its arrays."""
+    if type(structure) is list:
+        return xp.stack([_stack_data(s, xp) for s in structure])
+    return xp.asarray(structure)
+
+
+@primitive("Stack")
+def _pack(template, *datas, dtype=None):
+    filled = _fill(template.structure, datas)
+    if all(type(d) is _ndarray for d in datas):
+        return np.array(filled, dtype=dtype)  # NumPy's own rules for array-likes
+    out = _stack_data(filled, array_module(datas[0]))
+    return out if dtype is None else out.astype(dtype)
+
+
+# Each tensor's gradient is its part of the stacked gradient: a basic index, through
+# Tensor's own indexing (recorded under create_graph).
+defvjp_variadic(_pack, lambda i, g, ans, template, *specs, dtype=None:
+                g[template.paths[i - 1]] if i else None, save=False)
+_pack.prim.rule_kwargs = False
+
+
+def stack_arraylike(obj: Any, dtype: Any = None) -> Any:
+    """A (nested) list/tuple holding Tensors, Python scalars and arrays as ONE recorded
+    Tensor, stacked as ``numpy.array`` would stack it; anything else unchanged.
+
+    The one place array-likes holding tensors become tensors: every primitive's entry
+    (``call``), ``tensor()``, ``anp.array``/``asarray`` and NumPy dispatch use it, so a
+    gradient never silently stops at a list."""
+    if type(obj) not in _SEQUENCES or not holds_tensor(obj):
+        return obj
+    tensors: list = []
+    paths: list = []
+    structure = _template(obj, (), tensors, paths)
+    kwargs = {} if dtype is None else {"dtype": np.dtype(dtype)}
+    return _pack(_Template(structure, paths), *tensors, **kwargs)
+
+
+def as_tensor(x: Any) -> Tensor:
+    """``x`` as a Tensor: itself; a list holding Tensors stacked differentiably; anything
+    else a constant Tensor on its backend. The one ``as_tensor``."""
+    if isinstance(x, Tensor):
+        return x
+    if type(x) in _SEQUENCES and holds_tensor(x):
+        return stack_arraylike(x)
+    return Tensor(x)
 
 
 # ---------------------------------------------------------------------------- broadcasting
@@ -507,6 +702,11 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
 
     The single place where broadcasting is undone: the engine calls it on every rule's
     result, so rules never think about broadcasting.
+
+    The kernel's one upward hook: the sum, reshape, ``real`` and ``astype`` here are
+    Tensor's methods, which ``_methods`` binds onto the ops once they exist (so under
+    ``create_graph`` they record). A looked-up method, not an import: ``core`` loads, and
+    is tested, without ``ops`` (tests/test_layering.py).
     """
     data = g._data
     t = target._data if type(target) is Tensor else target  # a Tensor or a Spec
@@ -520,12 +720,12 @@ def unbroadcast(g: Tensor, target: Any) -> Tensor:
             lead + i for i, n in enumerate(shape_t) if n == 1 and g.shape[lead + i] != 1
         )
         if axes:
-            g = _ops.reduce.sum(g, axis=axes, keepdims=False)
+            g = g.sum(axis=axes)
         if g.shape != shape_t:
-            g = _ops.shape.reshape(g, shape_t)
+            g = g.reshape(shape_t)
     if g.dtype != dt:
         if g.dtype.kind == "c" and dt.kind != "c":
-            g = _ops.elementwise.real(g)
+            g = g.real
         if g.dtype != dt and dt.kind in "fc":
             g = g.astype(dt)
     return g

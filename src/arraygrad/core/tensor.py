@@ -7,10 +7,12 @@ version counter that in-place ops bump.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
 
+from .. import _backend
 from .mode import STATE
 from .node import AccumulateGrad
 
@@ -19,14 +21,16 @@ __all__ = ["Tensor", "tensor", "is_tensor"]
 _new = object.__new__
 _ndarray = np.ndarray
 _generic = np.generic
+_MAKE_LOCK = threading.Lock()
 
 
 class _LeafMeta:
     """Rarely used per-tensor state, kept out of the hot path: one slot on the Tensor."""
 
-    __slots__ = ("grad", "grad_req", "acc", "retains_grad", "name")
+    __slots__ = ("grad", "grad_req", "acc", "retains_grad", "name", "lock")
 
     def __init__(self) -> None:
+        self.lock = threading.Lock()  # accumulation into .grad is atomic per leaf
         self.grad: Tensor | None = None
         self.grad_req: str | None = None  # None: PyTorch accumulation; 'write'/'add': MXNet
         self.acc: AccumulateGrad | None = None
@@ -258,9 +262,7 @@ class Tensor:
     # ---------------------------------------------------------------- conversion
     def numpy(self) -> np.ndarray:
         """The data as a NumPy array (copied to the host for other backends)."""
-        from .._backend import to_numpy
-
-        return to_numpy(self._data)
+        return _backend.to_numpy(self._data)
 
     asnumpy = numpy
 
@@ -269,49 +271,7 @@ class Tensor:
     def device(self) -> Any:
         """Where the data lives: ``'cpu'`` or ``'cuda:N'`` (a ``str`` with ``.type`` and
         ``.index``); a Dask array reports where its chunks will be computed."""
-        from .._backend import device_of
-
-        return device_of(self._data)
-
-    def to(self, *args: Any, device: Any = None, dtype: Any = None, copy: bool = False) -> Tensor:
-        """This tensor on ``device`` and/or as ``dtype`` (PyTorch's ``Tensor.to``):
-        ``x.to('cuda')``, ``x.to('cpu', 'float32')``, ``x.to(dtype='float32')``.
-
-        Differentiable: the gradient moves back to this tensor's device. Returns ``self``
-        when nothing changes and ``copy`` is false.
-        """
-        from .._backend import parse_device
-        from ..ops.device import to as _to
-
-        for a in args:
-            if isinstance(a, Tensor):
-                device, dtype = a.device, a.dtype
-            elif device is None and _is_device_like(a):
-                device = a
-            elif dtype is None:
-                dtype = a
-            else:
-                raise TypeError(f"Tensor.to: unexpected argument {a!r}")
-        out = self
-        if device is not None:
-            out = _to(out, parse_device(device))
-        if dtype is not None and np.dtype(dtype) != out.dtype:
-            out = out.astype(np.dtype(dtype))
-        if copy and out is self:
-            out = out.copy()
-        return out
-
-    def cpu(self) -> Tensor:
-        """This tensor in host memory (NumPy); ``self`` when it is there already."""
-        from ..ops.device import cpu
-
-        return cpu(self)
-
-    def cuda(self, device: Any = None) -> Tensor:
-        """This tensor on a CUDA GPU (CuPy), ``device`` an index or ``'cuda:N'``."""
-        from ..ops.device import cuda
-
-        return cuda(self, device)
+        return _backend.device_of(self._data)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         arr = self.numpy()
@@ -325,11 +285,13 @@ class Tensor:
         """One element as a Python scalar (``numpy.ndarray.item``). On a Dask tensor this
         computes that element; on CuPy it copies it to the host."""
         data = self._data
+        if not args and data.size != 1:
+            raise ValueError(f"item(): only a tensor of one element can be converted to a "
+                             f"Python scalar, got shape {tuple(data.shape)} ({data.size} "
+                             "elements); index it first, e.g. x[0].item()")
         if isinstance(data, _ndarray):
             return data.item(*args)
-        from .._backend import item
-
-        return item(data, *args)
+        return _backend.item(data, *args)
 
     def tolist(self) -> Any:
         return self.numpy().tolist()
@@ -361,20 +323,6 @@ class Tensor:
             raise TypeError(f"only tensors of one element can be converted to {what}, "
                             f"got shape {self.shape}")
         return self.item()  # any backend: Dask computes the value, CuPy copies it
-
-    def __repr__(self) -> str:
-        from .._printing import tensor_repr
-
-        if STATE.tracer is not None:  # ag.compile cannot replay a print
-            STATE.tracer.mark_unsafe("a traced value was printed (repr)")
-        return tensor_repr(self)
-
-    def __str__(self) -> str:
-        from .._printing import tensor_str
-
-        if STATE.tracer is not None:  # ag.compile cannot replay a print
-            STATE.tracer.mark_unsafe("a traced value was printed (str)")
-        return tensor_str(self)
 
     __hash__ = object.__hash__  # identity, as PyTorch: tensors are dict keys in tapes
 
@@ -412,7 +360,10 @@ class Tensor:
     def _leaf_meta(self) -> _LeafMeta:
         meta = self._meta
         if meta is None:
-            meta = self._meta = _LeafMeta()
+            with _MAKE_LOCK:  # two threads recording on one fresh leaf share one meta
+                meta = self._meta
+                if meta is None:
+                    meta = self._meta = _LeafMeta()
         return meta
 
     def _accumulator(self) -> AccumulateGrad:
@@ -420,7 +371,10 @@ class Tensor:
         meta = self._leaf_meta()
         acc = meta.acc
         if acc is None:
-            acc = meta.acc = AccumulateGrad(self)
+            with _MAKE_LOCK:
+                acc = meta.acc
+                if acc is None:
+                    acc = meta.acc = AccumulateGrad(self)
         return acc
 
     def _records(self) -> bool:
@@ -433,15 +387,11 @@ def _rebuild(arr: np.ndarray, requires_grad: bool) -> Tensor:
 
 
 def _zeros_like(data: Any) -> Any:
-    from .._backend import array_module
-
-    return array_module(data).zeros_like(data)
+    return _backend.array_module(data).zeros_like(data)
 
 
 def _as_backend_array(data: Any, dtype: Any) -> Any:
-    from .._backend import asarray
-
-    return asarray(data, dtype)
+    return _backend.asarray(data, dtype)
 
 
 def _check_differentiable_dtype(dtype: np.dtype, where: str) -> None:
@@ -462,34 +412,24 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
     Python floats become float64, as in NumPy. Nested lists that contain Tensors are
     assembled differentiably (``tensor([x, x**2])`` keeps the graph to ``x``).
     """
-    from .._backend import copy_array
+    if isinstance(data, (list, tuple)):
+        from .primitive import stack_arraylike  # (primitive.py imports this module)
 
-    if isinstance(data, (list, tuple)) and _contains_tensor(data):
-        from ..numpy import array as _array
-
-        out = _array(data, dtype=dtype)
+        data = stack_arraylike(data, dtype)
+        out = data if isinstance(data, Tensor) else Tensor._make(
+            _backend.copy_array(data, dtype))
     elif isinstance(data, Tensor):
-        out = Tensor._make(copy_array(data._data, dtype))
+        out = Tensor._make(_backend.copy_array(data._data, dtype))
     else:
-        out = Tensor._make(copy_array(data, dtype))
+        out = Tensor._make(_backend.copy_array(data, dtype))
     if device is not None:
-        from .._backend import to_device
-
-        out = Tensor._make(to_device(out._data, device), out._node, out._out, out._rg)
+        out = Tensor._make(_backend.to_device(out._data, device), out._node, out._out,
+                           out._rg)
     if requires_grad:
         if out._node is not None:
             raise RuntimeError("tensor(..., requires_grad=True) needs data without a graph")
         out.requires_grad_(True)
     return out
-
-
-def _contains_tensor(seq: Any) -> bool:
-    for item in seq:
-        if isinstance(item, Tensor):
-            return True
-        if isinstance(item, (list, tuple)) and _contains_tensor(item):
-            return True
-    return False
 
 
 def _is_device_like(obj: Any) -> bool:

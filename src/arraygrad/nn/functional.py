@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.mode import STATE
+from ..core.mode import SWITCHES
 from ..core.tensor import Tensor
 from ..ops import elementwise as _ew
 from ..ops import nn as _nn
@@ -266,7 +266,7 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
         return x
     if p == 1.0:
         return x * np.zeros((), dtype=x.dtype)
-    tracer = STATE.tracer  # ag.compile: the draw is an op of the program, fresh per call
+    tracer = SWITCHES.tracer  # ag.compile: the draw is an op of the program, fresh per call
     u = _uniform(generator, x.shape) if tracer is None else \
         tracer.draw(_uniform, (generator, x.shape), {})
     mask = (u >= p).astype(x.dtype)

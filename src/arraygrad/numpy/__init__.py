@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as _np
 
+from ..core.primitive import holds_tensor as _holds_tensor
+from ..core.primitive import stack_arraylike as _stack_arraylike
 from ..core.tensor import Tensor
 from ..core.tensor import tensor as _tensor
 from ..ops.assemble import (
@@ -308,6 +310,7 @@ from ..ops.sort import (
     unique_inverse,
     unique_values,
 )
+from . import _dispatch  # noqa: F401  (binds Tensor's NumPy protocols)
 
 if hasattr(_np, "bitwise_count"):  # NumPy >= 2
     from ..ops.elementwise import bitwise_count
@@ -334,9 +337,7 @@ def array(obj: Any, dtype: Any = None, copy: bool = True, ndmin: int = 0, **kwar
     """Like ``numpy.array``; nested lists holding Tensors are stacked differentiably.
     (``order``, ``subok`` and ``like`` are accepted and have no effect.)"""
     if isinstance(obj, (list, tuple)) and _holds_tensor(obj):
-        out = _stack_nested(obj)
-        if dtype is not None and out.dtype != _np.dtype(dtype):
-            out = astype(out, _np.dtype(dtype))
+        out = _stack_arraylike(obj, dtype)
     elif isinstance(obj, Tensor):
         out = obj.copy() if copy else obj
         if dtype is not None and out.dtype != _np.dtype(dtype):
@@ -360,19 +361,6 @@ def asarray(obj: Any, dtype: Any = None, order: Any = None, **kwargs: Any) -> Te
 
 
 asanyarray = asarray
-
-
-def _holds_tensor(seq: Any) -> bool:
-    return any(isinstance(i, Tensor) or (isinstance(i, (list, tuple)) and _holds_tensor(i))
-               for i in seq)
-
-
-def _stack_nested(seq: Any) -> Tensor:
-    parts = [_stack_nested(i) if isinstance(i, (list, tuple)) else i for i in seq]
-    parts = [p if isinstance(p, Tensor) else Tensor(_np.asarray(p)) for p in parts]
-    dt = _np.result_type(*[p.dtype for p in parts])
-    parts = [p if p.dtype == dt else astype(p, dt) for p in parts]
-    return stack(parts)
 
 
 def shape(a: Any) -> tuple:

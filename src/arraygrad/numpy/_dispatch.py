@@ -11,8 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..core.primitive import records
 from ..core.tensor import Tensor
-from ..ops._compose import raw, records, rewrap
+from ..ops._compose import raw, rewrap
 
 _FUNCTIONS: dict[Any, Any] = {}
 _UFUNCS: dict[Any, Any] = {}
@@ -123,3 +124,19 @@ def _with_out(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dict) ->
         if isinstance(o, Tensor):
             o._version += 1
     return out
+
+
+# ---------------------------------------------------------------------------- the protocols
+
+
+def __array_ufunc__(self: Tensor, ufunc: Any, method: str, *inputs: Any, out: Any = None,
+                    **kwargs: Any) -> Any:
+    return dispatch_ufunc(ufunc, method, inputs, out, kwargs)
+
+
+def __array_function__(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    return dispatch_function(func, args, kwargs)
+
+
+Tensor.__array_ufunc__ = __array_ufunc__
+Tensor.__array_function__ = __array_function__

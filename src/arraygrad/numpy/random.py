@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as _np
 
-from ..core.mode import STATE
+from ..core.mode import SWITCHES
 from ..core.tensor import Tensor
 
 __all__ = [
@@ -27,7 +27,7 @@ def _wrapped(fn: Any) -> Any:
     def draw(*args: Any, **kwargs: Any) -> Any:
         args = tuple(a._data if isinstance(a, Tensor) else a for a in args)
         kwargs = {k: (v._data if isinstance(v, Tensor) else v) for k, v in kwargs.items()}
-        tracer = STATE.tracer  # ag.compile: a draw is an op of the program, fresh per call
+        tracer = SWITCHES.tracer  # ag.compile: a draw is an op of the program, fresh per call
         out = fn(*args, **kwargs) if tracer is None else tracer.draw(fn, args, kwargs)
         return Tensor._make(_np.asarray(out)) if isinstance(out, (_np.ndarray, _np.generic)) \
             else out
@@ -59,8 +59,8 @@ default_rng = _np.random.default_rng
 
 def shuffle(x: Any) -> None:
     """Shuffle in place along the first axis (the tensor's version moves)."""
-    if STATE.tracer is not None:
-        STATE.tracer.mark_unsafe("random.shuffle permutes in place")
+    if SWITCHES.tracer is not None:
+        SWITCHES.tracer.mark_unsafe("random.shuffle permutes in place")
     if isinstance(x, Tensor):
         _np.random.shuffle(x._data)
         x._version += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .._backend import device_of, parse_device, to_device
-from ..core.primitive import defjvp, defvjp, primitive
+from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
 
 __all__ = ["to", "cpu", "cuda"]
@@ -24,7 +24,6 @@ def _move(x, device, source=None):
 # The rule uses the op itself, so higher-order gradients move too.
 defvjp(_move, lambda g, ans, x, device, source=None: _move(g, source, source=device),
        save=False)
-defjvp(_move, lambda t, ans, x, device, source=None: _move(t, device, source=source))
 
 
 def to(x: Any, device: Any) -> Tensor:

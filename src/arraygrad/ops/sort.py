@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.primitive import defvjp, primitive
+from ..core.primitive import defvjp, old_self, primitive
 from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import composite, constant, records
@@ -100,9 +100,7 @@ def sort_inplace(self: Tensor, axis: int = -1, kind: Any = None, order: Any = No
             self._data = np.sort(self._data, axis=axis, kind=kind, order=order, stable=stable)
         self._version += 1
         return
-    from .._methods import _old_self
-
-    self[...] = sort(_old_self(self), axis, kind, order, stable=stable)
+    self[...] = sort(old_self(self), axis, kind, order, stable=stable)
 
 
 argsort = constant(np.argsort)
