@@ -33,7 +33,7 @@ def _data(n=16, seed=1):
     return ag.tensor(r.normal(size=(n, 5))), ag.tensor(r.integers(0, 3, n))
 
 
-def _train(compiled, opt_kind, steps=6, set_to_none=True, **kw):
+def _train(compiled, opt_kind, steps=6, set_to_none=True, fusion=None, **kw):
     model, opt = _mlp(0, opt_kind, **kw)
     X, Y = _data()
 
@@ -44,7 +44,7 @@ def _train(compiled, opt_kind, steps=6, set_to_none=True, **kw):
         opt.step()
         return loss
 
-    fn = ag.compile(step, fallback=False) if compiled else step
+    fn = ag.compile(step, fallback=False, fusion=fusion) if compiled else step
     losses = [float(fn(X, Y)) for _ in range(steps)]
     state = [{k: (v.numpy().copy() if isinstance(v, ag.Tensor) else v)
               for k, v in opt.state[p].items()} for p in model.parameters()]
@@ -69,6 +69,17 @@ def test_training_step_replays_exactly(opt_kind, kw, set_to_none):
             np.testing.assert_array_equal(sa[k], sb[k])
 
 
+@pytest.mark.parametrize("opt_kind", ["sgd", "adam"])
+def test_fused_training_step_matches_eager_to_1e_12(opt_kind):
+    pytest.importorskip("numba")
+    eager = _train(False, opt_kind, steps=8)
+    comp = _train(True, opt_kind, steps=8, fusion="numba")
+    np.testing.assert_allclose(comp[0], eager[0], rtol=1e-12)
+    for a, b in zip(comp[1], eager[1]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    assert "numba" in comp[3].explain(*_data(), file=open(__import__("os").devnull, "w"))
+
+
 def test_manual_sgd_with_in_place_updates_and_mxnet_buffers():
     def run(compiled):
         rng = np.random.default_rng(3)
@@ -88,7 +99,7 @@ def test_manual_sgd_with_in_place_updates_and_mxnet_buffers():
                 b.grad = None
             return loss
 
-        fn = ag.compile(step, fallback=False) if compiled else step
+        fn = ag.compile(step, fallback=False, fusion=None) if compiled else step
         out = [float(fn(x)) for _ in range(5)]
         return out, w.numpy(), b.numpy(), w.grad.numpy()
 
@@ -283,7 +294,7 @@ def test_explain_shows_source_plan_and_guards(capsys):
             y = y * 2
         return y
 
-    f = ag.compile(g, fallback=False)
+    f = ag.compile(g, fallback=False, fusion=None)
     text = f.explain(ag.tensor(np.ones(5)))
     assert "def replay(a):" in text and "np_tanh" in text
     assert "buffer plan" in text and "guards: 1" in text
@@ -325,7 +336,7 @@ def test_seed004_network_trains_to_the_eager_numbers():
             opt.step()
             return parts["J"], parts["L"]
 
-        fn = ag.compile(step, fallback=False) if compiled else step
+        fn = ag.compile(step, fallback=False, fusion=None) if compiled else step
         out = []
         for _ in range(3):
             for x, y in zip(X, Y):

@@ -20,7 +20,7 @@ from ..core.mode import STATE
 from .tracearray import ACTIVE
 from ..core.tensor import Tensor
 from .emit import Retrace, emit
-from .passes import optimize
+from .passes import lower, simplify
 from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
@@ -41,6 +41,11 @@ class CompileError(RuntimeError):
 _MAX_VARIANTS = 8  # per key: a function whose guards keep failing runs eagerly beyond this
 
 
+# Fusion compiles kernels (numba: a fraction of a second to seconds each), worth it only
+# for a program that runs again and again: a variant is fused at its HOT-th replay.
+HOT = 2
+
+
 class Variant:
     """One traced program for one key and one guard path."""
 
@@ -51,6 +56,12 @@ class Variant:
         self.checks = checks  # (getter or None, tensor, rg, has_grad, shape, dtype)
         self.eager = eager  # why this signature runs eagerly (None: it replays)
         self.calls = 0
+        self.pending: Callable | None = None  # builds the fused replay, once hot
+
+    def tier_up(self) -> None:
+        build, self.pending = self.pending, None
+        if build is not None:
+            self.prog, self.replay, self.source = build()
 
     def valid(self) -> bool:
         for get, t, rg, has_grad, shape, dtype in self.checks:
@@ -128,6 +139,8 @@ class Compiled:
                         return self.fn(*args, **kwargs)
                     continue
                 if v.valid():
+                    if v.pending is not None and v.calls + 1 >= HOT:
+                        v.tier_up()
                     try:
                         out = v.replay(leaves)
                     except Retrace:
@@ -172,23 +185,31 @@ class Compiled:
         fusion = _fusion_backend(self.fusion)
         bwd = None
         if any(spec == "tensor_rg" for spec in _out_kinds(prog.outputs)):
-            parts = split(prog, vjp[0], vjp[2], optimize, fusion) if vjp else \
+            parts = split(prog, vjp[0], vjp[2], simplify) if vjp else \
                 "no leaf that requires grad was found"
             if isinstance(parts, str):
                 eager = f"an output carries a graph and {parts}, so this signature runs eagerly"
             else:
                 prog, bwd = parts
         else:
-            prog = optimize(prog, fusion=fusion)
+            prog = simplify(prog)
         if prog.plan.get("late_guard"):
             self._give_up(f"a Python value ({prog.plan['late_guard']}) was read after an "
                           "in-place update, so a changed value could not be re-traced")
             return result
-        replay, src = emit(prog)
-        if bwd is not None:
-            bwd_replay, bwd_src = emit(bwd)
-            replay = _differentiable(replay, bwd_replay, [tr.target for tr in vjp[1]])
-            src = src + "\n# the backward of the outputs, run by their node:\n" + bwd_src
+        targets = [tr.target for tr in vjp[1]] if bwd is not None else None
+
+        def build(fusion: str | None) -> tuple:
+            fprog = lower(prog, fusion)
+            replay, src = emit(fprog)
+            if bwd is not None:
+                bprog = lower(bwd, fusion)
+                bwd_replay, bwd_src = emit(bprog)
+                replay = _differentiable(replay, bwd_replay, targets)
+                src = src + "\n# the backward of the outputs, run by their node:\n" + bwd_src
+            return fprog, replay, src
+
+        fprog, replay, src = build(None)
         captured = _captured(prog)
         getters = {id(t): g for t, g in paths}
         checks = []
@@ -197,7 +218,9 @@ class Compiled:
             checks.append((getters.get(id(t)), t, t._rg,
                            meta is not None and meta.grad is not None,
                            t._data.shape, t._data.dtype))
-        variant = Variant(prog, replay, src, checks, eager)
+        variant = Variant(fprog, replay, src, checks, eager)
+        if fusion is not None:
+            variant.pending = lambda: build(fusion)
         self.cache.setdefault(key, []).insert(0, variant)
         return result
 
@@ -215,9 +238,11 @@ class Compiled:
         key, _ = self._key(args, kwargs)
         for v in self.cache.get(key, ()):
             if v.valid():
+                v.tier_up()
                 return v
         self(*args, **kwargs)
         for v in self.cache.get(key, ()):
+            v.tier_up()
             return v
         return None
 

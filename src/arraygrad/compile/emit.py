@@ -201,8 +201,38 @@ def _line(names: _Names, ins: Instr, plan: dict) -> list[str]:
         inner = ", ".join(x for x in (f"*{a}" if a else "", f"**{kw}" if kw else "") if x)
         return [f"{f}({inner})  # {ins.name}, replayed as Python"]
     if op == "kernel":
-        return [plan["kernel_lines"][id(ins)]]
+        return _kernel_call(names, ins, plan)
     raise ValueError(f"cannot emit {op}")
+
+
+def _kernel_call(names: _Names, ins: Instr, plan: dict) -> list[str]:
+    """A fused kernel over flat views: outputs the rest of the program keeps are new
+    arrays per call; the others are buffers kept across calls."""
+    info = plan["info"]
+    lines = []
+    args = []
+    for a in ins.args:
+        shape = info[a.slot][0]
+        args.append(f"s{a.slot}" if len(shape) == 1 else f"s{a.slot}.reshape(-1)" if shape
+                    else f"s{a.slot}.reshape(1)")
+    escaping = set(ins.meta.get("escaping", ()))
+    for s in ins.outs:
+        shape, dtype = info[s][:2]
+        dt = names.lit(np.dtype(dtype))
+        if s in escaping:
+            lines.append(f"s{s} = np.empty({shape!r}, {dt})")
+            args.append(f"s{s}" if len(shape) == 1 else f"s{s}.reshape(-1)")
+        else:
+            buf = np.empty(shape, dtype)
+            nd = names.name(buf, "kb")
+            if len(shape) == 1:
+                args.append(nd)
+            else:
+                args.append(names.name(buf.reshape(-1), "kf"))
+            lines.append(f"s{s} = {nd}")
+    k = names.name(ins.fn, "k")
+    lines.append(f"{k}({', '.join(args)})  # fused: {ins.meta.get('members')} elementwise ops")
+    return lines
 
 
 def _out_expr(names: _Names, spec: Any, made: dict | None = None) -> str:

@@ -544,7 +544,7 @@ class Tracer:
         info = {}
         for slot, a in enumerate(self.arrays):
             if isinstance(a, _ndarray):
-                info[slot] = (a.shape, a.dtype)
+                info[slot] = (a.shape, a.dtype, a.flags.c_contiguous)
         prog = Program(self.instrs, self.n_inputs, outputs, None, info)
         prog.plan["group"] = dict(self.group)
         return prog

@@ -17,8 +17,8 @@ from .program import EFFECTS, Instr, Program, Ref
 __all__ = ["split", "attach"]
 
 
-def split(prog: Program, start: int, grad_refs: list, optimize: Any,
-          fusion: str | None) -> tuple[Program, Program] | str:
+def split(prog: Program, start: int, grad_refs: list,
+          simplify: Any) -> tuple[Program, Program] | str:
     """(forward, backward) programs, or the reason the trace cannot be split."""
     fwd_instrs = list(prog.instrs[:start])
     bwd_instrs = []
@@ -36,7 +36,7 @@ def split(prog: Program, start: int, grad_refs: list, optimize: Any,
     outputs = ("list", [("value", None) if r is None else ("array", r) for r in grad_refs])
     bwd = Program(bwd_instrs, 0, outputs, None, prog.info)
     bwd.plan["group"] = prog.plan["group"]
-    bwd = optimize(bwd, fusion=fusion)
+    bwd = simplify(bwd)
     defined = {s for ins in bwd.instrs for s in ins.outs}
     used = {s for ins in bwd.instrs for s in ins.uses()} | set(
         r.slot for r in grad_refs if r is not None)
@@ -50,7 +50,7 @@ def split(prog: Program, start: int, grad_refs: list, optimize: Any,
         prog.outputs, ("tuple", [("array", Ref(r)) for r in residual]),
         ("list", list(_rg_specs(prog.outputs)))]), None, prog.info)
     fwd.plan["group"] = prog.plan["group"]
-    fwd = optimize(fwd, fusion=fusion)
+    fwd = simplify(fwd)
     return fwd, bwd
 
 

@@ -7,6 +7,8 @@ fusion.
 
 from __future__ import annotations
 
+import copy
+
 from ..program import Program
 from .constants import fold_constants
 from .cse import cse
@@ -15,15 +17,30 @@ from .fusion import fuse
 from .guards import hoist_guards
 from .memory import plan_memory
 
-__all__ = ["optimize", "fold_constants", "cse", "dce", "hoist_guards", "plan_memory", "fuse"]
+__all__ = ["optimize", "simplify", "lower", "fold_constants", "cse", "dce", "hoist_guards", "plan_memory", "fuse"]
 
 
 def optimize(prog: Program, fusion: str | None = None) -> Program:
+    """All passes; ``fusion`` names the kernel backend (None: the NumPy program)."""
+    prog = simplify(prog)
+    return lower(prog, fusion)
+
+
+def simplify(prog: Program) -> Program:
+    """The passes every program gets at trace time."""
     prog = fold_constants(prog)
     prog = cse(prog)
     prog = dce(prog)
-    prog = hoist_guards(prog)
+    return hoist_guards(prog)
+
+
+def lower(prog: Program, fusion: str | None = None) -> Program:
+    """Fusion (when a backend is given) and the buffer plan, on a copy of ``prog``."""
+    prog = copy.copy(prog)
+    prog.instrs = list(prog.instrs)
+    prog.plan = dict(prog.plan)
+    prog.notes = list(prog.notes)
     if fusion:
         prog = fuse(prog, fusion)
-    prog = plan_memory(prog)
-    return prog
+        prog = dce(prog)
+    return plan_memory(prog)

@@ -11,6 +11,20 @@ from ..program import Instr, Program, Ref, map_refs
 from ._util import group_of, mutated_groups
 
 
+# Functions whose result depends only on their array arguments' shapes and dtypes
+# (which the cache key fixes): foldable whatever those arrays hold.
+_SHAPE_ONLY = {np.ones_like, np.zeros_like, np.full_like}
+
+
+def _shape_only(prog: Program, ins: Instr, value: dict) -> bool:
+    try:
+        if ins.fn not in _SHAPE_ONLY:
+            return False
+    except TypeError:
+        return False
+    return all(s in value or s in prog.info for s in ins.uses())
+
+
 def fold_constants(prog: Program) -> Program:
     mutated = mutated_groups(prog)
     value: dict[int, Any] = {}
@@ -22,10 +36,16 @@ def fold_constants(prog: Program) -> Program:
                 ins.meta["copy"] = True
             elif not ins.meta.get("big"):
                 value[ins.outs[0]] = ins.fn
-        elif ins.pure and ins.uses() and all(s in value for s in ins.uses()) \
-                and not ins.meta.get("python") and len(ins.outs) == 1:
-            args = map_refs(ins.args, lambda r: value[r.slot])
-            kwargs = map_refs(ins.kwargs, lambda r: value[r.slot])
+        elif ins.pure and ins.uses() and not ins.meta.get("python") and len(ins.outs) == 1 \
+                and (all(s in value for s in ins.uses()) or _shape_only(prog, ins, value)):
+            def arg(r: Ref) -> Any:
+                if r.slot in value:
+                    return value[r.slot]
+                shape, dtype = prog.info[r.slot][:2]
+                return np.empty(shape, dtype)  # only its shape and dtype are read
+
+            args = map_refs(ins.args, arg)
+            kwargs = map_refs(ins.kwargs, arg)
             try:
                 result = np.asarray(ins.fn(*args, **kwargs))
             except Exception:  # leave it to run time

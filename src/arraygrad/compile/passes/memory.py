@@ -55,7 +55,7 @@ def plan_memory(prog: Program) -> Program:
         if len(members.get(g, ())) > 1:
             # views of it exist: its life is theirs too (last_use is per group already)
             pass
-        shape, dtype = prog.info[slot]
+        shape, dtype = prog.info[slot][:2]
         key = (tuple(shape), np.dtype(dtype).str)
         # release buffers dead before this instruction (or at it, for elementwise ufuncs)
         elementwise = ins.fn.signature is None
