@@ -275,7 +275,7 @@ def test_an_error_inside_the_function_propagates_and_state_is_restored():
     w = ag.tensor(np.ones(2))
 
     def g(x):
-        y = x * w
+        x * w  # noqa: B018 - traced, then the function fails
         raise ValueError("boom")
 
     f = ag.compile(g)

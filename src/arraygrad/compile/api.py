@@ -17,15 +17,14 @@ from typing import Any
 import numpy as np
 
 from ..core.mode import STATE
-from .tracearray import ACTIVE
 from ..core.tensor import Tensor
 from .emit import Retrace, emit
 from .passes import lower, simplify
 from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
+from .tracearray import ACTIVE, TracedArray, installed, plain
 from .vjp import attach, split
-from .tracearray import TracedArray, installed, plain
 
 __all__ = ["compile", "Compiled", "CompileWarning", "CompileError"]
 

@@ -261,6 +261,22 @@ class Tracer:
             self.grad_owner[id(g)] = tr
             self.capture(g, ("grad", tr.target))
 
+    def _register_alias(self, a: Any, slot: int) -> Any:
+        """Give the plain array of ``slot`` a traced face mapped to the same slot."""
+        v = _view(a, TracedArray)
+        if not isinstance(self.arrays[slot], TracedArray):
+            self.arrays[slot] = v
+        self.slot_of[id(v)] = slot
+        self.keep.append(v)
+        return v
+
+    def fresh(self, t: Tensor) -> None:
+        """A tensor a creation function made inside the traced function (``zeros``,
+        ``tensor(data)``): its array is a constant of the program, not captured state."""
+        d = t._data
+        if type(d) is _ndarray and id(d) not in self.slot_of:
+            self._const(d)
+
     def add_input(self, x: Any, k: int) -> Any:
         """Flattened argument ``k``: a Tensor (tracked) or an ndarray (replaced by a view)."""
         if isinstance(x, Tensor):
@@ -491,8 +507,9 @@ class Tracer:
 
         self.sync()
         start = len(self.instrs)
+        level = _GRAD_STATE.level
         leaves = [tr for tr in self.tracks.values()
-                  if tr.tensor._rg and tr.tensor._node is None and tr.tensor._rg <= _GRAD_STATE.level]
+                  if tr.tensor._rg and tr.tensor._node is None and tr.tensor._rg <= level]
         if not leaves:
             return None
         seeds = []

@@ -12,11 +12,10 @@ a plain ndarray: operations run on the base arrays and return plain results.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
-
-import threading
 
 from ..core.mode import SWITCHES
 
@@ -55,6 +54,11 @@ class _Dispatch:
         if t is None:
             return fn(*args, **kwargs)
         return t.draw(fn, args, kwargs)
+
+    def fresh(self, tensor):
+        t = ACTIVE.tracer
+        if t is not None:
+            t.fresh(tensor)
 
     def mark_unsafe(self, why):
         t = ACTIVE.tracer
@@ -255,7 +259,21 @@ def _stacked(a: Any, dtype: Any) -> Any:
     return out.astype(dtype) if dtype is not None and np.dtype(dtype) != out.dtype else out
 
 
+def _known(a: Any) -> Any:
+    """A plain array the program computes or writes (an adopted constant): its traced
+    face, so a copy or conversion of it stays in the program."""
+    t = STATE.tracer
+    if t is not None and type(a) is _ndarray:
+        slot = t.slot_of.get(id(a))
+        if slot is not None and type(t.arrays[slot]) is TracedArray:
+            return t.arrays[slot]
+        if slot is not None and t.group.get(slot) in t.live_owners:
+            return t._register_alias(a, slot)
+    return a
+
+
 def _asarray(a, dtype=None, order=None, **kwargs):
+    a = _known(a)
     if STATE.tracer is not None and _holds_traced(a):
         if type(a) is not TracedArray:
             return _stacked(a, dtype)
@@ -266,6 +284,7 @@ def _asarray(a, dtype=None, order=None, **kwargs):
 
 
 def _array(a, dtype=None, *args, copy=True, **kwargs):
+    a = _known(a)
     if STATE.tracer is not None and _holds_traced(a) and not args and not kwargs.get("subok"):
         if type(a) is not TracedArray:
             return _stacked(a, dtype)

@@ -10,7 +10,6 @@ import numpy as np
 from ..program import Instr, Program, Ref, map_refs
 from ._util import group_of, mutated_groups
 
-
 # Functions whose result depends only on their array arguments' shapes and dtypes
 # (which the cache key fixes): foldable whatever those arrays hold.
 _SHAPE_ONLY = {np.ones_like, np.zeros_like, np.full_like}

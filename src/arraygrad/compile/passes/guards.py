@@ -1,7 +1,8 @@
-"""Guard hoisting: each guard moves up to just after the last instruction its value
-depends on, so a changed value re-traces before the program has written anything. A
-guard that still follows a write makes the program unsafe to re-trace (marked in
-``prog.plan['late_guard']``)."""
+"""Guard hoisting: a guard after the program's first write (into a loaded tensor, a
+stored gradient, an optimizer step) moves, with the pure calls that compute its value,
+to just before that write — when nothing written since feeds its value. A changed value
+then re-traces before the program has changed any state. A guard that cannot move makes
+the program unsafe to re-trace (``prog.plan['late_guard']``)."""
 
 from __future__ import annotations
 
@@ -9,53 +10,53 @@ from ..program import EFFECTS, Program
 from ._util import group_of
 
 
+def _effect(ins) -> bool:
+    return ins.op in EFFECTS and (ins.op != "mutate" or ins.meta.get("external"))
+
+
 def hoist_guards(prog: Program) -> Program:
-    out: list = []
-    pos: dict[int, int] = {}  # slot -> index in ``out`` of its producer
-    last_write: dict = {}  # group -> index of the last write into it
-    effect_at = -1
+    instrs = prog.instrs
+    first = next((i for i, ins in enumerate(instrs) if _effect(ins)), None)
+    prog.plan["late_guard"] = None
+    if first is None:
+        return prog
+    producer = {s: i for i, ins in enumerate(instrs) for s in ins.outs}
+    moved: set[int] = set()
     late = None
-    for ins in prog.instrs:
-        if ins.op == "guard":
-            s = ins.args[0].slot
-            g = group_of(prog, s)
-            after = max(pos.get(s, -1), last_write.get(g, -1))
-            if after < effect_at and late is None:
-                pass
-            elif after >= effect_at >= 0 or (effect_at >= 0 and after >= effect_at):
-                late = ins.name
-            out.insert(after + 1, ins)
-            # positions after the insertion point shift by one
-            for k, v in pos.items():
-                if v > after:
-                    pos[k] = v + 1
-            for k, v in last_write.items():
-                if v > after:
-                    last_write[k] = v + 1
-            if effect_at > after:
-                effect_at += 1
-            for o in ins.outs:
-                pos[o] = after + 1
+    for gi in range(first, len(instrs)):
+        if instrs[gi].op != "guard":
             continue
-        out.append(ins)
-        i = len(out) - 1
-        for o in ins.outs:
-            pos[o] = i
-        if ins.op == "mutate":
-            last_write[group_of(prog, ins.meta["target"])] = i
-        if ins.op in EFFECTS and (ins.op != "mutate" or ins.meta.get("external")):
-            if effect_at < 0:
-                effect_at = i
-    for k, ins in enumerate(i for i in out if i.op == "guard"):
-        ins.meta["index"] = k
-    prog.instrs = out
-    first_effect = next((i for i, ins in enumerate(out) if ins.op in EFFECTS and (
-        ins.op != "mutate" or ins.meta.get("external"))), None)
-    late = None
-    if first_effect is not None:
-        for ins in out[first_effect:]:
-            if ins.op == "guard":
-                late = ins.name
+        written = {group_of(prog, ins.meta["target"]) for ins in instrs[first:gi]
+                   if ins.op == "mutate"}
+        opaque = any(ins.op in ("opaque", "store") for ins in instrs[first:gi])
+        cone = {gi}
+        stack = list(instrs[gi].uses())
+        ok = True
+        while stack and ok:
+            s = stack.pop()
+            if group_of(prog, s) in written:
+                ok = False
                 break
+            p = producer.get(s)
+            if p is None or p < first or p in cone:
+                continue
+            pi = instrs[p]
+            if pi.op not in ("call", "const", "guard") or pi.meta.get("impure") or \
+                    (opaque and pi.op == "load"):
+                ok = False
+                break
+            cone.add(p)
+            stack.extend(pi.uses())
+        if ok:
+            moved |= cone
+        elif late is None:
+            late = instrs[gi].name
+    if moved:
+        order = sorted(moved)
+        prog.instrs = instrs[:first] + [instrs[i] for i in order] + [
+            ins for i, ins in enumerate(instrs) if i >= first and i not in moved]
+        prog.notes.append(f"guards: {len(moved)} instructions moved before the first write")
+    for k, ins in enumerate(i for i in prog.instrs if i.op == "guard"):
+        ins.meta["index"] = k
     prog.plan["late_guard"] = late
     return prog
