@@ -131,7 +131,7 @@ def test_fused_opdb_elementwise_cases_match_eager():
 
     sys.path.insert(0, str(Path(__file__).parent))
     from opdb_cases import CASES
-    from test_compile_opdb import _compare, _inputs, _make_step, _outs, _weights, _floating
+    from test_compile_opdb import _floating, _inputs, _make_step, _outs, _weights
 
     cases = [c for c in CASES if c.func in ELEMENTWISE_CASES][:40]
     assert len(cases) >= 15
