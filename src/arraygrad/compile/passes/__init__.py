@@ -11,13 +11,14 @@ import copy
 
 from ..program import Program
 from .constants import fold_constants
+from .copies import elide_copies
 from .cse import cse
 from .dce import dce
 from .fusion import fuse
 from .guards import hoist_guards
 from .memory import plan_memory
 
-__all__ = ["optimize", "simplify", "lower", "fold_constants", "cse", "dce", "hoist_guards",
+__all__ = ["optimize", "simplify", "lower", "fold_constants", "cse", "dce", "elide_copies", "hoist_guards",
            "plan_memory", "fuse"]
 
 
@@ -32,6 +33,7 @@ def simplify(prog: Program) -> Program:
     prog = fold_constants(prog)
     prog = cse(prog)
     prog = dce(prog)
+    prog = elide_copies(prog)
     return hoist_guards(prog)
 
 

@@ -54,6 +54,10 @@ def fold_constants(prog: Program) -> Program:
             copy = group_of(prog, slot) in mutated
             ins = Instr("const", fn=result, outs=[slot], name=f"folded {ins.name}",
                         meta={"copy": copy})
+            if result.ndim and result.size > 1 and not any(result.strides) and \
+                    result.dtype.kind in "fb":
+                # one value broadcast (a seed gradient): a kernel can inline it
+                ins.meta["uniform"] = result.reshape(-1)[0].item()
             if not copy:
                 value[slot] = result
             folded += 1

@@ -19,8 +19,8 @@ def dce(prog: Program) -> Program:
             keep = True
         elif ins.op == "mutate":
             keep = group_of(prog, ins.meta["target"]) in live_groups
-        elif ins.op == "opaque":
-            keep = True
+        elif ins.op == "opaque" or (ins.op == "kernel" and ins.meta.get("writes")):
+            keep = True  # (a kernel's writes: into arrays the program reads or loaded)
         else:
             keep = any(o in live for o in ins.outs) or any(
                 group_of(prog, o) in live_groups for o in ins.outs)

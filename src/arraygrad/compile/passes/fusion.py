@@ -7,8 +7,10 @@ run's last member was). Values the rest of the program reads leave the kernel as
 outputs; the others live only in registers. Without numba the NumPy program (ufuncs
 through ``out=`` into the buffer plan) is the fused form.
 
-The kernel's arithmetic is the ufuncs' own in float64 (IEEE, no fast-math), so a fused
-program agrees with the eager one to the last bit or two of libm.
+The kernel computes in the run's own float type (float64, or float32 with float32
+constants, as NumPy does), IEEE without fast-math: a fused program agrees with the eager
+one to the last bit or two of libm. In-place updates (``p -= lr * g``) fuse too: the
+kernel writes the updated array element by element.
 """
 
 from __future__ import annotations
@@ -78,31 +80,72 @@ def _template(ins: Instr) -> str | None:
         return None
 
 
-def _operand_ok(prog: Program, a: Any, shape: tuple) -> bool:
+_FLOATS = (np.dtype(np.float64), np.dtype(np.float32))
+
+
+def _uniform(prog: Program) -> dict[int, Any]:
+    """Constant slots holding one value broadcast: kernels inline the value."""
+    table = prog.plan.get("uniform")
+    if table is None:
+        table = prog.plan["uniform"] = {
+            ins.outs[0]: ins.meta["uniform"] for ins in prog.instrs
+            if ins.op == "const" and "uniform" in ins.meta and not ins.meta.get("copy")}
+    return table
+
+
+def _operand_ok(prog: Program, a: Any, shape: tuple, fdt: Any) -> bool:
+    if isinstance(a, Ref) and a.slot in _uniform(prog):
+        return prog.info[a.slot][0] == shape or prog.info[a.slot][0] == ()
     if isinstance(a, Ref):
         inf = prog.info.get(a.slot)
         if inf is None:
             return False
         s, dt, contig = inf
-        if dt not in (np.float64, np.bool_):
+        if dt != fdt and dt != np.bool_:
             return False
-        return s == () or (s == shape and (len(s) == 1 or contig))
+        return (s == () and dt == fdt) or (s == shape and (len(s) == 1 or contig))
     return isinstance(a, (int, float, bool)) and not isinstance(a, complex)
 
 
-def _fusable(prog: Program, ins: Instr) -> tuple | None:
-    tpl = _template(ins)
-    if tpl is None:
+def _target(ins: Instr) -> int | None:
+    """The slot an in-place elementwise call (``a -= b``: ``np.subtract(a, b, out=(a,))``)
+    writes, when it is that simple form."""
+    out = ins.kwargs.get("out")
+    if ins.op != "mutate" or set(ins.kwargs) != {"out"} or not isinstance(out, tuple) or \
+            len(out) != 1 or not isinstance(out[0], Ref):
         return None
-    inf = prog.info.get(ins.outs[0])
+    return out[0].slot
+
+
+def _fusable(prog: Program, ins: Instr) -> tuple | None:
+    """(shape, float dtype) of an instruction a kernel can take, else None."""
+    target = _target(ins)
+    if target is not None:
+        tpl = ELEMENTWISE.get(ins.fn) if isinstance(ins.fn, np.ufunc) else None
+        slot = target
+    else:
+        tpl = _template(ins)
+        slot = ins.outs[0] if ins.outs else None
+    if tpl is None or slot is None:
+        return None
+    inf = prog.info.get(slot)
     if inf is None:
         return None
     shape, dt, contig = inf
-    if shape == () or dt not in (np.float64, np.bool_) or (len(shape) > 1 and not contig):
+    if shape == () or (len(shape) > 1 and not contig):
         return None
-    if not all(_operand_ok(prog, a, shape) for a in ins.args):
+    fdt = dt if dt in _FLOATS else None
+    if fdt is None:  # a comparison: the group's float type comes from its operands
+        if dt != np.bool_:
+            return None
+        kinds = {prog.info[a.slot][1] for a in ins.args if isinstance(a, Ref) and
+                 a.slot in prog.info} - {np.dtype(np.bool_)}
+        if len(kinds) != 1 or next(iter(kinds)) not in _FLOATS:
+            return None
+        fdt = next(iter(kinds))
+    if not all(_operand_ok(prog, a, shape, fdt) for a in ins.args):
         return None
-    return shape
+    return shape, fdt
 
 
 def _groups(prog: Program) -> list[list[int]]:
@@ -117,6 +160,8 @@ def _groups(prog: Program) -> list[list[int]]:
                 cur_shape = shape
             cur.append(i)
             defined.update(ins.outs)
+            if _target(ins) is not None:
+                defined.add(_target(ins))
             continue
         skippable = ins.op not in EFFECTS and ins.op != "mutate" and not (
             set(ins.uses()) & defined)
@@ -127,37 +172,55 @@ def _groups(prog: Program) -> list[list[int]]:
         cur, defined, cur_shape = [], set(), None
         if shape is not None:
             cur, cur_shape = [i], shape
-            defined = set(ins.outs)
+            defined = set(ins.outs) | ({_target(ins)} if _target(ins) is not None else set())
     if len(cur) >= 2:
         groups.append(cur)
     return groups
 
 
 def _kernel_source(name: str, prog: Program, members: list[Instr], outputs: list[int],
-                   inputs: list[int]) -> str:
+                   inputs: list[int], fdt: Any) -> str:
     scalar_in = {s for s in inputs if prog.info[s][0] == ()}
     arg_names = [f"x{s}" for s in inputs] + [f"o{s}" for s in outputs]
     lines = [f"def {name}({', '.join(arg_names)}):"]
     for s in scalar_in:
         lines.append(f"    v{s} = x{s}[0]")
-    lines.append(f"    for i in range(o{outputs[0]}.shape[0]):")
-    local = set()
+    full = [f"o{s}" for s in outputs] + [f"x{s}" for s in inputs if s not in scalar_in]
+    lines.append(f"    for i in range({full[0]}.shape[0]):")
+    local: dict[int, str] = {}
+    f32 = fdt == np.float32
+
+    uniform = _uniform(prog)
 
     def operand(a: Any) -> str:
+        if isinstance(a, Ref) and a.slot in uniform and a.slot not in local:
+            a = uniform[a.slot]
         if isinstance(a, Ref):
             if a.slot in local:
-                return f"t{a.slot}"
+                return local[a.slot]
             if a.slot in scalar_in:
                 return f"v{a.slot}"
             return f"x{a.slot}[i]"
-        return repr(float(a)) if isinstance(a, float) else repr(a)
+        if isinstance(a, bool):
+            return repr(a)
+        return f"np.float32({float(a)!r})" if f32 else repr(float(a))
 
-    for ins in members:
-        expr = _template(ins).format(*[operand(a) for a in ins.args])
-        lines.append(f"        t{ins.outs[0]} = {expr}")
-        local.add(ins.outs[0])
+    written = []
+    for k, ins in enumerate(members):
+        expr = ELEMENTWISE[ins.fn] if _target(ins) is not None else _template(ins)
+        expr = expr.format(*[operand(a) for a in ins.args])
+        lines.append(f"        t{k} = {expr}")
+        target = _target(ins)
+        if target is not None:
+            local[target] = f"t{k}"
+            if target not in written:
+                written.append(target)
+        else:
+            local[ins.outs[0]] = f"t{k}"
     for s in outputs:
-        lines.append(f"        o{s}[i] = t{s}")
+        lines.append(f"        o{s}[i] = {local[s]}")
+    for s in written:
+        lines.append(f"        x{s}[i] = {local[s]}")
     return "\n".join(lines) + "\n"
 
 
@@ -166,6 +229,8 @@ def fuse(prog: Program, backend: str | None) -> Program:
         return prog
     import numba
 
+    prog.plan.pop("uniform", None)
+    _uniform(prog)
     groups = _groups(prog)
     if not groups:
         return prog
@@ -196,23 +261,35 @@ def fuse(prog: Program, backend: str | None) -> Program:
         if i != idx[-1]:
             continue
         members = [prog.instrs[k] for k in idx]
-        made = [m.outs[0] for m in members]
+        made = [m.outs[0] for m in members if _target(m) is None]
         made_set = set(made)
+        writes = [_target(m) for m in members if _target(m) is not None]
         inputs: list[int] = []
+        uniform = _uniform(prog)
         for m in members:
             for s in m.uses():
-                if s not in made_set and s not in inputs:
+                if s not in made_set and s not in inputs and s not in uniform:
                     inputs.append(s)
+        for w in writes:  # a written array is read (and written) through its input
+            if w not in inputs and w not in made_set:
+                inputs.append(w)
+        if any(w in made_set for w in writes):
+            new.extend(members)  # writes into a value the run itself made: leave it be
+            continue
         outputs = [s for s in made if s in later_uses[idx[-1]] or s in escaping]
         # values read between the run's first and last member come out too
         for k in range(idx[0], idx[-1]):
             if k not in member_of or member_of[k] != g:
                 outputs += [s for s in prog.instrs[k].uses() if s in made_set and
                             s not in outputs]
-        if not outputs:
+        if not outputs and not writes:
+            continue
+        if not inputs:
+            new.extend(members)
             continue
         name = f"k{len(kernels)}"
-        src = _kernel_source(name, prog, members, outputs, inputs)
+        fdt = _fusable(prog, members[-1])[1]
+        src = _kernel_source(name, prog, members, outputs, inputs, fdt)
         ns: dict = {"np": np}
         exec(compile(src, f"<ag.compile kernel {name}>", "exec"), ns)
         kernel = numba.njit(cache=False, fastmath=False, nogil=True)(ns[name])
@@ -220,8 +297,9 @@ def fuse(prog: Program, backend: str | None) -> Program:
         sources.append(src)
         new.append(Instr("kernel", fn=kernel, args=tuple(Ref(s) for s in inputs),
                          outs=outputs, name=name,
-                         meta={"members": len(members), "escaping": [
-                             s for s in outputs if s in escaping]}))
+                         meta={"members": len(members), "writes": writes,
+                               "external": any(m.meta.get("external") for m in members),
+                               "escaping": [s for s in outputs if s in escaping]}))
     prog.instrs = new
     prog.plan["kernel_sources"] = sources
     prog.plan["fusion_backend"] = "numba"
