@@ -122,7 +122,8 @@ def main(which: list[str]) -> None:
     if "W2" in which:
         for size in ("small", "large"):
             W1, W2, X, Y = base.w2_data(size)
-            steps = _thunks(lambda p: p.w2_step(W1, W2, X, Y, base.W2_LR, base.W2_LAM)[0])
+            data = (W1, W2, X, Y)
+            steps = _thunks(lambda p, d=data: p.w2_step(*d, base.W2_LR, base.W2_LAM)[0])
             r = side_by_side(f"W2 {size}", steps, 1e3, "ms", rounds=5)
             _compiled_ratios(r)
             print(f"   ratio ours/numpy {r['arraygrad'] / r['numpy']:.2f} (target 1.05)")

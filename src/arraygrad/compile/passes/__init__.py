@@ -18,8 +18,8 @@ from .fusion import fuse
 from .guards import hoist_guards
 from .memory import plan_memory
 
-__all__ = ["optimize", "simplify", "lower", "fold_constants", "cse", "dce", "elide_copies", "hoist_guards",
-           "plan_memory", "fuse"]
+__all__ = ["optimize", "simplify", "lower", "fold_constants", "cse", "dce", "elide_copies",
+           "hoist_guards", "plan_memory", "fuse"]
 
 
 def optimize(prog: Program, fusion: str | None = None) -> Program:
