@@ -161,9 +161,10 @@ def test_ops_on_mixed_devices_name_the_op_and_both_devices(strict):
         with pytest.raises(RuntimeError, match=rf"{name}: .*same device.*cpu.*device1") as info:
             fn()
         assert isinstance(info.value.__cause__, (TypeError, ValueError))
-    a.requires_grad_()  # the recording path too
-    with pytest.raises(RuntimeError, match=r"Add: .*same device.*cpu.*device1"):
-        a + b
+    a.requires_grad_()  # the recording path too, binary and general (it once lacked it)
+    for fn, name in ((lambda: a + b, "Add"), (lambda: anp.where(a > 0, a, b), "Where")):
+        with pytest.raises(RuntimeError, match=rf"{name}: .*same device.*cpu.*device1"):
+            fn()
 
 
 def test_numpy_and_dask_mix_by_design():

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 
 from ..core.mode import STATE
-from ..core.primitive import Primitive, Spec, call
+from ..core.primitive import Primitive, Spec, call, records
 from ..core.tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx", "custom_vjp", "custom_jvp", "once_differentiable"]
@@ -100,14 +100,8 @@ class _Recording:
 
 
 def _diff_positions(args: Sequence[Any]) -> list[int]:
-    level = STATE.level
-    out = []
-    for i, a in enumerate(args):
-        if isinstance(a, Tensor):
-            rg = a._rg
-            if rg and rg <= level and a.dtype.kind in "fc":
-                out.append(i)
-    return out
+    return [i for i, a in enumerate(args)
+            if isinstance(a, Tensor) and records(a) and a.dtype.kind in "fc"]
 
 
 class _CustomOp(Primitive):

@@ -13,8 +13,6 @@ and an op records when some input has ``0 < _rg <= level``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 __all__ = [
     "no_grad",
@@ -189,15 +187,3 @@ def set_recording(flag: bool) -> bool:
     prev, STATE.recording = STATE.recording, bool(flag)
     STATE.refresh()
     return prev
-
-
-@contextmanager
-def _level(level: int) -> Iterator[None]:
-    """Force a recording level (used by the engine around derivative rules)."""
-    s = STATE
-    prev = s.level
-    s.level = level
-    try:
-        yield
-    finally:
-        s.level = prev

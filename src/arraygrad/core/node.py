@@ -72,6 +72,9 @@ class _GraphNode:
             extras.pre_hooks = {}
         hooks = extras.pre_hooks.setdefault(index, [])
         hooks.append(fn)
+        # ``retain_grad`` keeps the gradient after the tensor's other hooks changed it,
+        # in whichever order they were registered (PyTorch's rule).
+        hooks.sort(key=lambda h: getattr(h, "retains_grad", False))
         return _RemovableHandle(hooks, fn)
 
     @property

@@ -10,12 +10,18 @@ differentiable argument, declared next to it::
     defvjp(sin, lambda g, ans, x: g * cos(x))
 
 The decorator returns the user-facing op. Called with nothing that records, it is one
-backend call and one Tensor. Called on a tensor that records, it also makes one ``Node``
-that keeps the arguments for the rule. Rules take ``(g, ans, *args, **kwargs)`` as
+backend call and one Tensor. Otherwise it goes to ``call``, the one record path: it
+stacks array-likes holding tensors (``stack_arraylike``), makes the one ``Node`` that
+keeps what the rule needs, and is where saved-tensor hooks, anomaly mode and a
+compiler's tracer attach (``mode.SWITCHES``). Rules take ``(g, ans, *args, **kwargs)`` as
 Tensors and are written with the same ops users call, so running them with recording on
 (``create_graph=True``) differentiates them again: higher order comes for free.
 
 Broadcasting is undone once, in ``unbroadcast``, for every rule's result.
+
+Also here, because every layer above needs them and they need nothing above: the one
+"does this call record?" check (``records``), ``as_tensor``, and the in-place helpers
+(``inplace_primitive``, ``become``, ``old_self``).
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from .tensor import Tensor
 __all__ = [
     "Primitive", "primitive", "defvjp", "defvjp_variadic", "unbroadcast", "Spec", "wrap",
     "call", "inplace_primitive", "records", "holds_tensor", "stack_arraylike", "as_tensor",
-    "ADD_INTO", "WRITE_INTO", "become", "old_self",
+    "ADD_INTO", "WRITE_INTO", "become", "old_self", "raise_named",
 ]
 
 wrap = Tensor._make
@@ -278,7 +284,10 @@ def call(prim: Primitive, args: tuple, kwargs: dict, out: Tensor | None = None,
       with the Tensors as given (array-likes already stacked) and the Tensor (or tuple of
       Tensors) returned. Setting a tracer (``SWITCHES.tracer = fn; SWITCHES.update()``)
       sends every primitive call of the process here, fast cases included; an in-place
-      call (``prim.inplace``) passes ``out`` as ``result``, after it was written.
+      call (``prim.inplace``) passes ``out`` as ``result``, after it was written. A custom
+      ``Function`` call arrives as its op with ``args`` its Tensors (None elsewhere) and a
+      ``fwd`` that returns that call's outputs: its forward ran in user code, whose own
+      primitive calls the tracer saw one by one.
 
     ``out``: an in-place primitive (``inplace_primitive``) writes into ``out``'s data
     (``out`` is ``args[0]``) and bumps its version; it never records. ``level``: the
@@ -369,7 +378,7 @@ def call(prim: Primitive, args: tuple, kwargs: dict, out: Tensor | None = None,
     else:
         save = prim.save
         if n == 1 and save is True:  # the unary case of ``_saved``, inlined
-            v = x._version
+            v = args[0]._version
             saved, versions = args, (((0, v),) if v else _V0)
         elif n == 1 and save is False:
             saved, versions = (_spec(raw[0]),), None
@@ -500,13 +509,22 @@ def _raise_op_error(prim: Primitive, raw: Any, exc: BaseException) -> None:
     """A backend error inside an op, re-raised naming the op and its arguments' shapes and
     dtypes (one place for every op); arguments on different devices get that error."""
     raise_if_mixed_devices(prim.name, raw, exc)
+    raise_named(prim.op.__name__.lstrip("_") if prim.op is not None else prim.name, raw, exc)
+
+
+def raise_named(name: str, raw: Any, exc: BaseException) -> None:
+    """Re-raise the backend's ``exc`` (same type) as ``"name: message (arguments of
+    shapes ...)"``; an error an inner op already named passes unchanged. (Composites'
+    no-grad fast paths, in ops/_compose.py, use it too.)"""
     if getattr(exc, "_ag_op", False):
         raise exc  # an inner op already named itself
     parts = [f"{tuple(a.shape)} {a.dtype}" for a in raw
              if hasattr(a, "shape") and hasattr(a, "dtype") and not isinstance(a, _generic)]
-    name = prim.op.__name__ if prim.op is not None else prim.name
     what = "shape" if len(parts) == 1 else "shapes"
-    msg = f"{name}: {exc}" + (f" (arguments of {what} {' and '.join(parts)})" if parts else "")
+    text = str(exc)
+    if not text.startswith(f"{name}:"):  # NumPy names some of its functions itself
+        text = f"{name}: {text}"
+    msg = text + (f" (arguments of {what} {' and '.join(parts)})" if parts else "")
     try:
         new = type(exc)(msg)
     except Exception:  # noqa: BLE001 - an exception class that wants other arguments
@@ -653,7 +671,8 @@ def _stack_data(structure: Any, xp: Any) -> Any:
 
 
 @primitive("Stack")
-def _pack(template, *datas, dtype=None):
+def array(template, *datas, dtype=None):
+    """The data of an array-like, its Tensors' data put in (see ``stack_arraylike``)."""
     filled = _fill(template.structure, datas)
     if all(type(d) is _ndarray for d in datas):
         return np.array(filled, dtype=dtype)  # NumPy's own rules for array-likes
@@ -663,6 +682,7 @@ def _pack(template, *datas, dtype=None):
 
 # Each tensor's gradient is its part of the stacked gradient: a basic index, through
 # Tensor's own indexing (recorded under create_graph).
+_pack = array
 defvjp_variadic(_pack, lambda i, g, ans, template, *specs, dtype=None:
                 g[template.paths[i - 1]] if i else None, save=False)
 _pack.prim.rule_kwargs = False

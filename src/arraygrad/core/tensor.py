@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import _backend
-from .mode import STATE, SWITCHES
+from .mode import SWITCHES
 from .node import AccumulateGrad
 
 __all__ = ["Tensor", "tensor", "is_tensor"]
@@ -376,10 +376,6 @@ class Tensor:
                 if acc is None:
                     acc = meta.acc = AccumulateGrad(self)
         return acc
-
-    def _records(self) -> bool:
-        rg = self._rg
-        return bool(rg) and rg <= STATE.level
 
 
 def _rebuild(arr: np.ndarray, requires_grad: bool) -> Tensor:

@@ -123,7 +123,9 @@ def _with_out(ufunc: Any, method: str, inputs: tuple, out: Any, kwargs: dict) ->
     for o in outs:
         if isinstance(o, Tensor):
             o._version += 1
-    return out
+    # NumPy hands ``out`` over as a tuple; what it returns is the one output itself
+    # (``x += t`` rebinds ``x`` to it), or the tuple for several.
+    return outs[0] if len(outs) == 1 else outs
 
 
 # ---------------------------------------------------------------------------- the protocols

@@ -34,9 +34,9 @@ def _check(norm: _Any, out: _Any) -> None:
 
 
 def _as_tensor(a: _Any) -> _Tensor:
-    if isinstance(a, _Tensor):
-        return a
-    return _Tensor(_np.asarray(a))
+    from ..core.primitive import as_tensor  # the one as_tensor: a list of tensors stacks
+
+    return as_tensor(a)
 
 
 def _inexact(a: _Tensor, real_input: bool) -> _Tensor:

@@ -22,30 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from ..core.mode import STATE
+from ..core.primitive import as_tensor, raise_named, records
 from ..core.tensor import Tensor
 
 __all__ = ["composite", "constant", "records", "raw", "rewrap", "data_of", "as_tensor",
            "no_out"]
 
 wrap = Tensor._make
-
-
-def records(obj: Any) -> bool:
-    """Does ``obj`` (a Tensor, or a list/tuple/dict holding some) record here and now?"""
-    if isinstance(obj, Tensor):
-        rg = obj._rg
-        return bool(rg) and rg <= STATE.level
-    if isinstance(obj, (list, tuple)):
-        for o in obj:
-            if records(o):
-                return True
-        return False
-    if isinstance(obj, dict):
-        for o in obj.values():
-            if records(o):
-                return True
-    return False
 
 
 def raw(obj: Any) -> Any:
@@ -65,18 +48,6 @@ def data_of(x: Any) -> Any:
     """A Tensor's data (for masks, indices and branch choices, which carry no gradient);
     anything else as it is."""
     return x._data if isinstance(x, Tensor) else x
-
-
-def as_tensor(x: Any) -> Tensor:
-    """``x`` as a Tensor (a constant one when it is an array or a number; a list holding
-    recorded Tensors is stacked differentiably, as ``anp.array`` does)."""
-    if isinstance(x, Tensor):
-        return x
-    if isinstance(x, (list, tuple)) and records(x):
-        from ..numpy import asarray
-
-        return asarray(x)
-    return Tensor(np.asarray(x))
 
 
 def no_out(out: Any, name: str) -> None:
@@ -108,7 +79,11 @@ def composite(numpy_fn: Callable) -> Callable:
         def op(*args: Any, **kwargs: Any) -> Any:
             if numpy_fn is None or records(args) or (kwargs and records(kwargs)):
                 return body(*args, **kwargs)  # (no NumPy twin: an older NumPy)
-            return rewrap(numpy_fn(*raw(args), **raw(kwargs)))
+            rargs = raw(args)
+            try:
+                return rewrap(numpy_fn(*rargs, **raw(kwargs)))
+            except (TypeError, ValueError) as exc:
+                raise_named(op.__name__, rargs, exc)  # as the primitive entry does
 
         op.numpy_fn = numpy_fn
         op.composite = body

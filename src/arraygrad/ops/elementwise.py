@@ -68,7 +68,10 @@ true_divide = divide
 
 # Fused derivative ops (like PyTorch's ``tanh_backward``): a rule that would take several
 # ops calls one primitive instead, which matters when ops are small and Python overhead
-# dominates. Each is an op with its own rules, so higher order works as before.
+# dominates. Each is an op with its own rules, so higher order works as before. Measured
+# (fwd+bwd of a 200-op chain, us/op, 0-d / 16 elements): sin 3.26/3.03 fused vs
+# 3.54/3.31 plain; cos 3.24/3.24 vs 4.18/3.69; tanh 3.72/3.73 vs 4.95/4.50. So sin, cos,
+# tanh and divide's denominator each use one.
 @primitive("DivGradY")
 def div_grad_y(g, x, y):
     """``-g x / y**2``: divide's VJP for its denominator."""
@@ -161,8 +164,18 @@ def sin_grad(g, x):
 
 
 defvjp(sin_grad, lambda gg, ans, g, x: sin_grad(gg, x),
-       lambda gg, ans, g, x: -gg * g * sin(x))
-cos = _ufunc(np.cos, "Cos", lambda g, ans, x: -g * sin(x))
+       lambda gg, ans, g, x: cos_grad(gg * g, x))
+cos = _ufunc(np.cos, "Cos", lambda g, ans, x: cos_grad(g, x))
+
+
+@primitive("CosGrad", arity=2)
+def cos_grad(g, x):
+    """``-g sin(x)``: cos's VJP as one op (see ``div_grad_y``)."""
+    return -(g * np.sin(x))
+
+
+defvjp(cos_grad, lambda gg, ans, g, x: cos_grad(gg, x),
+       lambda gg, ans, g, x: -sin_grad(gg * g, x))
 tan = _ufunc(np.tan, "Tan", lambda g, ans, x: g * (1 + ans * ans), save=False, save_ans=True)
 arcsin = _ufunc(np.arcsin, "Asin", lambda g, ans, x: g / sqrt(1 - x * x))
 arccos = _ufunc(np.arccos, "Acos", lambda g, ans, x: -g / sqrt(1 - x * x))

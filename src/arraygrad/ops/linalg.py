@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.primitive import defvjp, primitive, wrap
+from ..core.primitive import defvjp, primitive, raise_named, wrap
 from ..core.tensor import Tensor
 from ._compose import as_tensor as _t
 from ._compose import data_of as _raw
@@ -43,7 +43,10 @@ def matmul(a: Any, b: Any, /, out: Any = None, **kwargs: Any) -> Tensor:
     """``a @ b`` with NumPy's rules for 1-D operands (promoted, then squeezed)."""
     no_out(out, "matmul")
     if not (records(a) or records(b)):
-        return wrap(np.matmul(_raw(a), _raw(b), **kwargs))
+        try:
+            return wrap(np.matmul(_raw(a), _raw(b), **kwargs))
+        except (TypeError, ValueError) as exc:
+            raise_named("matmul", (_raw(a), _raw(b)), exc)
     na, nb = _ndim(a), _ndim(b)
     if na == 0 or nb == 0:
         raise ValueError(
@@ -72,7 +75,10 @@ def dot(a: Any, b: Any, out: Any = None) -> Tensor:
     a sum product over the last axis of ``a`` and the second-to-last of ``b``."""
     no_out(out, "dot")
     if not (records(a) or records(b)):
-        return wrap(np.dot(_raw(a), _raw(b)))
+        try:
+            return wrap(np.dot(_raw(a), _raw(b)))
+        except (TypeError, ValueError) as exc:
+            raise_named("dot", (_raw(a), _raw(b)), exc)
     na, nb = _ndim(a), _ndim(b)
     if na == 0 or nb == 0:
         return multiply(a, b)
