@@ -348,3 +348,17 @@ def test_seed004_network_trains_to_the_eager_numbers():
     assert a[0] == b[0]
     np.testing.assert_array_equal(a[1], b[1])
     np.testing.assert_array_equal(a[2], b[2])
+
+
+def test_demo_trained_compiled_gives_the_eager_numbers(tmp_path):
+    import io
+
+    from arraygrad.demo import run_demo
+
+    runs = [run_demo(epochs=2, hidden=16, out=tmp_path / str(c), progress=False,
+                     stream=io.StringIO(), compile=c) for c in (False, True)]
+    for a, b in zip(runs[0]["history"], runs[1]["history"]):
+        for k in ("J", "L", "train_acc", "test_acc"):
+            np.testing.assert_allclose(b[k], a[k], rtol=1e-12)
+    for a, b in zip(runs[0]["model"].parameters(), runs[1]["model"].parameters()):
+        np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-11, atol=1e-14)

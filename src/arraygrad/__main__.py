@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
                       help="seed of the split, the initial weights and the shuffling")
     demo.add_argument("--out", default=DEFAULTS["out"], help="folder for the pictures")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument("--compile", action="store_true",
+                      help="run the training step through ag.compile (same numbers, faster)")
     sub.add_parser("version", help="print the version")
     return parser
 
@@ -59,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
 
         run_demo(epochs=args.epochs, hidden=args.hidden, lr=args.lr,
                  weight_decay=args.weight_decay, batch_size=args.batch_size, seed=args.seed,
-                 out=args.out, momentum=args.momentum, progress=not args.no_progress)
+                 out=args.out, momentum=args.momentum, progress=not args.no_progress,
+                 compile=args.compile)
         return 0
     if args.command == "version":
         from . import __version__

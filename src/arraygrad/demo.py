@@ -156,10 +156,12 @@ def run_demo(epochs: int = DEFAULTS["epochs"], hidden: int = DEFAULTS["hidden"],
              lr: float = DEFAULTS["lr"], weight_decay: float = DEFAULTS["weight_decay"],
              batch_size: int = DEFAULTS["batch_size"], seed: int = DEFAULTS["seed"],
              out: str | Path = DEFAULTS["out"], momentum: float = DEFAULTS["momentum"],
-             progress: bool = True, stream: TextIO | None = None) -> dict[str, Any]:
+             progress: bool = True, stream: TextIO | None = None,
+             compile: bool = False) -> dict[str, Any]:
     """Train seed 004's network on the digits; print, plot, draw. Returns the results:
     ``history`` (per epoch), ``test_accuracy``, ``train_accuracy``, ``seconds`` (training
-    and evaluation, without the pictures), ``files`` (what was written), ``notes``."""
+    and evaluation, without the pictures), ``files`` (what was written), ``notes``.
+    ``compile=True`` (``--compile``) runs the training step through ``ag.compile``."""
     out_msg = sys.stdout if stream is None else stream
     t_start = time.perf_counter()
 
@@ -188,6 +190,19 @@ def run_demo(epochs: int = DEFAULTS["epochs"], hidden: int = DEFAULTS["hidden"],
     say(f"  hidden={hidden} lr={lr} momentum={momentum} lambda={weight_decay} "
         f"batch_size={batch_size} epochs={epochs} seed={seed}")
 
+    def train_step(xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor]:
+        parts = model.objective(xb, yb, weight_decay)
+        opt.zero_grad()
+        parts["J"].backward()
+        opt.step()
+        return parts["J"], parts["L"]
+
+    if compile:  # --compile: the step traced once per batch shape, then replayed
+        from .compile import compile as ag_compile
+
+        step = ag_compile(train_step)
+    else:
+        step = train_step
     bar = _progress(epochs * len(loader), out_msg, progress, notes)
     for note in notes:
         say("note: " + note)
@@ -198,11 +213,8 @@ def run_demo(epochs: int = DEFAULTS["epochs"], hidden: int = DEFAULTS["hidden"],
         sum_J = sum_L = 0.0
         count = 0
         for xb, yb in loader:
-            parts = model.objective(xb, yb, weight_decay)
-            J = parts["J"]
-            opt.zero_grad()
-            J.backward()
-            opt.step()
+            J, L = step(xb, yb)
+            parts = {"L": L}
             n = len(yb)
             sum_J += float(J) * n
             sum_L += float(parts["L"]) * n
