@@ -19,7 +19,7 @@ import numpy as np
 from ..core.mode import STATE
 from ..core.tensor import Tensor
 from .emit import Retrace, emit
-from .passes import lower, simplify
+from .passes import RAISES, lower, simplify
 from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
@@ -201,6 +201,9 @@ class Compiled:
         def build(fusion: str | None) -> tuple:
             fprog = lower(prog, fusion)
             replay, src = emit(fprog)
+            if fprog.plan.get("scalar"):
+                replay = _with_numpy_fallback(replay, lambda: emit(lower(prog, fusion,
+                                                                          scalars=False))[0])
             if bwd is not None:
                 bprog = lower(bwd, fusion)
                 bwd_replay, bwd_src = emit(bprog)
@@ -276,6 +279,22 @@ def _graph_outputs(obj: Any) -> list[Tensor]:
 
     walk(obj)
     return out
+
+
+def _with_numpy_fallback(replay: Callable, numpy_replay: Callable) -> Callable:
+    """Python floats raise where NumPy returns inf or nan (``1.0 / 0.0``): then the
+    program without scalar lowering runs instead (nothing was written yet)."""
+    plain: list = []
+
+    def run(a: list) -> Any:
+        try:
+            return replay(a)
+        except RAISES:
+            if not plain:
+                plain.append(numpy_replay())
+            return plain[0](a)
+
+    return run
 
 
 def _consumed(node: Any) -> bool:

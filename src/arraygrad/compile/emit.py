@@ -8,6 +8,7 @@ tensors) is a name bound in the function's globals.
 
 from __future__ import annotations
 
+import math
 import operator
 from typing import Any
 
@@ -60,7 +61,9 @@ class _Names:
         self.ns: dict[str, Any] = {
             "np": np, "_Retrace": Retrace, "_same": _same, "_a0": _a0, "_T": _make,
             "_set_grad": _set_grad, "_no_grad": _no_grad, "_set_grad_data": _set_grad_data,
-            "_setitem": operator.setitem,
+            "_setitem": operator.setitem, "math_sin": math.sin, "math_cos": math.cos,
+            "math_sqrt": math.sqrt, "math_exp": math.exp, "math_tanh": math.tanh,
+            "math_log": math.log,
         }
         self.ids: dict[int, str] = {}
 
@@ -202,6 +205,12 @@ def _line(names: _Names, ins: Instr, plan: dict) -> list[str]:
         return [f"{f}({inner})  # {ins.name}, replayed as Python"]
     if op == "kernel":
         return _kernel_call(names, ins, plan)
+    if op == "scalar":
+        text = ins.fn.format(*[names.lit(a) for a in ins.args])
+        line = f"s{outs[0]} = {text}  # {ins.name}, on floats"
+        if ins.meta.get("to_array"):
+            return [line, f"s{outs[0]} = np.asarray(s{outs[0]})"]
+        return [line]
     raise ValueError(f"cannot emit {op}")
 
 

@@ -17,9 +17,10 @@ from .dce import dce
 from .fusion import fuse
 from .guards import hoist_guards
 from .memory import plan_memory
+from .scalars import RAISES, lower_scalars
 
 __all__ = ["optimize", "simplify", "lower", "fold_constants", "cse", "dce", "elide_copies",
-           "hoist_guards", "plan_memory", "fuse"]
+           "hoist_guards", "plan_memory", "fuse", "lower_scalars", "RAISES"]
 
 
 def optimize(prog: Program, fusion: str | None = None) -> Program:
@@ -37,7 +38,7 @@ def simplify(prog: Program) -> Program:
     return hoist_guards(prog)
 
 
-def lower(prog: Program, fusion: str | None = None) -> Program:
+def lower(prog: Program, fusion: str | None = None, scalars: bool = True) -> Program:
     """Fusion (when a backend is given) and the buffer plan, on a copy of ``prog``."""
     prog = copy.copy(prog)
     prog.instrs = list(prog.instrs)
@@ -46,4 +47,6 @@ def lower(prog: Program, fusion: str | None = None) -> Program:
     if fusion:
         prog = fuse(prog, fusion)
         prog = dce(prog)
+    if scalars:
+        prog = lower_scalars(prog)
     return plan_memory(prog)

@@ -4,6 +4,8 @@ within a call (a linear scan over live ranges, per shape and dtype)."""
 
 from __future__ import annotations
 
+import heapq
+
 import numpy as np
 
 from ..program import Program, refs_in
@@ -39,7 +41,7 @@ def plan_memory(prog: Program) -> Program:
             last_use[group_of(prog, ins.meta["target"])] = i
     specs: list = []
     free: dict = {}
-    busy: list = []  # (last_use, key, buffer)
+    busy: list = []  # heap of (last use, buffer, key, buffer): buffers holding live values
     buffers: dict[int, int] = {}
     planned_bytes = 0
     for i, ins in enumerate(prog.instrs):
@@ -59,13 +61,9 @@ def plan_memory(prog: Program) -> Program:
         key = (tuple(shape), np.dtype(dtype).str)
         # release buffers dead before this instruction (or at it, for elementwise ufuncs)
         elementwise = ins.fn.signature is None
-        still = []
-        for end, k, b in busy:
-            if end < i or (end == i and elementwise):
-                free.setdefault(k, []).append(b)
-            else:
-                still.append((end, k, b))
-        busy = still
+        while busy and (busy[0][0] < i or (busy[0][0] == i and elementwise)):
+            _, _, k, b = heapq.heappop(busy)
+            free.setdefault(k, []).append(b)
         pool = free.get(key)
         if pool:
             b = pool.pop()
@@ -73,7 +71,7 @@ def plan_memory(prog: Program) -> Program:
             b = len(specs)
             specs.append(key)
         buffers[slot] = b
-        busy.append((last_use.get(g, i), key, b))
+        heapq.heappush(busy, (last_use.get(g, i), b, key, b))
         planned_bytes += int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
     kept = sum(int(np.prod(s, dtype=np.int64)) * np.dtype(d).itemsize for s, d in specs)
     prog.plan["buffers"] = buffers
