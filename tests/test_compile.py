@@ -362,3 +362,25 @@ def test_demo_trained_compiled_gives_the_eager_numbers(tmp_path):
             np.testing.assert_allclose(b[k], a[k], rtol=1e-12)
     for a, b in zip(runs[0]["model"].parameters(), runs[1]["model"].parameters()):
         np.testing.assert_allclose(b.numpy(), a.numpy(), rtol=1e-11, atol=1e-14)
+
+
+def test_shapeless_replays_elementwise_programs_at_any_shape_and_retraces_others():
+    f = ag.compile(lambda x: anp.tanh(x) * 2 + 1, shapeless=True, fallback=False)
+    for n in (3, 5, 7):
+        x = np.linspace(-1, 1, n)
+        np.testing.assert_array_equal(f(ag.tensor(x)).numpy(), np.tanh(x) * 2 + 1)
+    assert f.traces == 1  # one program for every length
+    g = ag.compile(lambda x: x.sum() * x, shapeless=True, fallback=False)  # a reduction
+    for n in (3, 5, 3):
+        x = np.arange(float(n))
+        np.testing.assert_array_equal(g(ag.tensor(x)).numpy(), x.sum() * x)
+    assert g.traces == 2  # shapes baked in: one trace per shape, never a wrong replay
+
+
+def test_compiling_a_module_keeps_both_apart():
+    model = nn.Linear(3, 2, generator=np.random.default_rng(0))
+    c = ag.compile(model, fallback=False)
+    assert not hasattr(c, "_parameters") and c.fn is model
+    x = ag.tensor(np.ones((4, 3)))
+    with ag.no_grad():
+        np.testing.assert_allclose(c(x).numpy(), model(x).numpy(), rtol=1e-14)

@@ -10,6 +10,7 @@ state) and replays it; a guard that sees a different value re-traces into a new 
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 from ..core.mode import STATE
 from ..core.tensor import Tensor
 from .emit import Retrace, emit
+from .program import Ref
 from .passes import RAISES, lower, simplify
 from .pytree import flatten, unflatten
 from .reach import reachable
@@ -56,6 +58,16 @@ class Variant:
         self.eager = eager  # why this signature runs eagerly (None: it replays)
         self.calls = 0
         self.pending: Callable | None = None  # builds the fused replay, once hot
+        self.shapes: tuple = ()  # the leaves' shapes at trace time
+        self.free = False  # shapeless=True and the program fits any leaf shapes (see below)
+
+    def shape_free(self, leaves: list) -> bool:
+        """Can this program run on leaves of other shapes (same ranks: the key)? Only a
+        purely elementwise program, traced and called with all leaves of one shape."""
+        if not self.free:
+            return False
+        first = leaves[0].shape if leaves else ()
+        return all(x.shape == first for x in leaves)
 
     def tier_up(self) -> None:
         build, self.pending = self.pending, None
@@ -96,7 +108,7 @@ class Compiled:
 
     def __init__(self, fn: Callable, shapeless: bool = False, fallback: bool = True,
                  fusion: str | None = "auto") -> None:
-        functools.update_wrapper(self, fn)
+        functools.update_wrapper(self, fn, updated=())  # (a Module's __dict__ stays its own)
         self.fn = fn
         self.shapeless = shapeless
         self.fallback = fallback
@@ -104,6 +116,9 @@ class Compiled:
         self.cache: dict[Any, list[Variant]] = {}
         self.eager_reason: str | None = None  # set once the function proved untraceable
         self.traces = 0
+        # A replay writes into buffers kept across calls: one call at a time per function
+        # (re-entrant: an optimizer step replayed as Python may call compiled code).
+        self.lock = threading.RLock()
 
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
@@ -130,25 +145,29 @@ class Compiled:
         if ACTIVE.tracer is not None or self.eager_reason is not None:
             return self.fn(*args, **kwargs)  # inside another trace: inline; or eager
         key, leaves = self._key(args, kwargs)
-        variants = self.cache.get(key)
-        if variants:
-            for v in variants:
-                if v.eager is not None:
-                    if v.valid():
-                        return self.fn(*args, **kwargs)
-                    continue
-                if v.valid():
-                    if v.pending is not None and v.calls + 1 >= HOT:
-                        v.tier_up()
-                    try:
-                        out = v.replay(leaves)
-                    except Retrace:
+        with self.lock:
+            variants = self.cache.get(key)
+            if variants:
+                shapes = tuple(x.shape for x in leaves) if self.shapeless else None
+                for v in variants:
+                    if shapes is not None and v.shapes != shapes and not v.shape_free(leaves):
                         continue
-                    v.calls += 1
-                    return out
-            if len(variants) >= _MAX_VARIANTS:
-                return self.fn(*args, **kwargs)
-        return self._trace(key, args, kwargs, leaves)
+                    if v.eager is not None:
+                        if v.valid():
+                            return self.fn(*args, **kwargs)
+                        continue
+                    if v.valid():
+                        if v.pending is not None and v.calls + 1 >= HOT:
+                            v.tier_up()
+                        try:
+                            out = v.replay(leaves)
+                        except Retrace:
+                            continue
+                        v.calls += 1
+                        return out
+                if len(variants) >= _MAX_VARIANTS:
+                    return self.fn(*args, **kwargs)
+            return self._trace(key, args, kwargs, leaves)
 
     def _trace(self, key: Any, args: tuple, kwargs: dict, leaves: list) -> Any:
         self.traces += 1
@@ -197,9 +216,12 @@ class Compiled:
                           "in-place update, so a changed value could not be re-traced")
             return result
         targets = [tr.target for tr in vjp[1]] if bwd is not None else None
+        free = self.shapeless and bwd is None and _shape_free(prog, leaves)
+        if free:
+            fusion = None  # a program for every shape: no kept buffers, no kernels
 
         def build(fusion: str | None) -> tuple:
-            fprog = lower(prog, fusion)
+            fprog = lower(prog, fusion, plan=not free)
             replay, src = emit(fprog)
             if fprog.plan.get("scalar"):
                 replay = _with_numpy_fallback(replay, lambda: emit(lower(prog, fusion,
@@ -221,6 +243,8 @@ class Compiled:
                            meta is not None and meta.grad is not None,
                            t._data.shape, t._data.dtype))
         variant = Variant(fprog, replay, src, checks, eager)
+        variant.shapes = tuple(x.shape for x in leaves)
+        variant.free = free
         if fusion is not None:
             variant.pending = lambda: build(fusion)
         self.cache.setdefault(key, []).insert(0, variant)
@@ -260,6 +284,38 @@ class Compiled:
             text = explain_text(self, v) if v is not None else "runs eagerly\n"
         print(text, file=file)
         return text
+
+
+def _shape_free(prog: Any, leaves: list) -> bool:
+    """A program that bakes in no shape: only elementwise ufunc calls whose array operands
+    all have one shape (no broadcasting, reductions, views or shaped constants), on
+    leaves that share that shape."""
+    if not leaves or any(x.shape != leaves[0].shape for x in leaves):
+        return False
+    shape = leaves[0].shape
+    for ins in prog.instrs:
+        if ins.op in ("input", "load", "store"):
+            continue
+        if ins.op == "const":
+            if getattr(ins.fn, "shape", None) != ():
+                return False
+            continue
+        if ins.op != "call" or not isinstance(ins.fn, np.ufunc) or ins.meta.get("method") \
+                or ins.kwargs or ins.fn.signature is not None:
+            return False
+        for a in ins.args:
+            if isinstance(a, Ref) and prog.info.get(a.slot, ((),))[0] not in (shape, ()):
+                return False
+            if isinstance(a, Ref) and prog.info.get(a.slot, ((),))[0] == () and shape != ():
+                if not _is_const(prog, a.slot):
+                    return False
+        if prog.info.get(ins.outs[0], (None,))[0] != shape:
+            return False
+    return True
+
+
+def _is_const(prog: Any, slot: int) -> bool:
+    return any(i.op == "const" and i.outs == [slot] for i in prog.instrs)
 
 
 def _graph_outputs(obj: Any) -> list[Tensor]:

@@ -38,7 +38,8 @@ def simplify(prog: Program) -> Program:
     return hoist_guards(prog)
 
 
-def lower(prog: Program, fusion: str | None = None, scalars: bool = True) -> Program:
+def lower(prog: Program, fusion: str | None = None, scalars: bool = True,
+          plan: bool = True) -> Program:
     """Fusion (when a backend is given) and the buffer plan, on a copy of ``prog``."""
     prog = copy.copy(prog)
     prog.instrs = list(prog.instrs)
@@ -49,4 +50,4 @@ def lower(prog: Program, fusion: str | None = None, scalars: bool = True) -> Pro
         prog = dce(prog)
     if scalars:
         prog = lower_scalars(prog)
-    return plan_memory(prog)
+    return plan_memory(prog) if plan else prog
