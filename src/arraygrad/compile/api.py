@@ -20,8 +20,8 @@ import numpy as np
 from ..core.mode import STATE
 from ..core.tensor import Tensor
 from .emit import Retrace, emit
-from .program import Ref
 from .passes import RAISES, lower, simplify
+from .program import Ref
 from .pytree import flatten, unflatten
 from .reach import reachable
 from .trace import Tracer
