@@ -384,3 +384,42 @@ def test_compiling_a_module_keeps_both_apart():
     x = ag.tensor(np.ones((4, 3)))
     with ag.no_grad():
         np.testing.assert_allclose(c(x).numpy(), model(x).numpy(), rtol=1e-14)
+
+
+def test_custom_function_forward_and_backward_are_traced():
+    class Cube(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3 * x * x
+
+    w = ag.tensor(np.array([0.5, -1.0, 2.0]), requires_grad=True)
+
+    def step(s):
+        w.grad = None
+        (Cube.apply(w) * s).sum().backward()
+        return w.grad
+
+    f = ag.compile(step, fallback=False, fusion=None)
+    for k in (1.0, 2.0, 3.0):
+        np.testing.assert_allclose(f(ag.tensor(k)).numpy(), 3 * k * w.numpy() ** 2)
+    assert f.traces <= 2
+
+
+def test_accumulating_gradients_replays_the_accumulating_program():
+    w = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+
+    def step(x):
+        (w * x).sum().backward()  # no zero_grad: .grad accumulates, as in eager
+        return w.grad
+
+    f = ag.compile(step, fallback=False, fusion=None)
+    for k in range(1, 5):
+        got = f(ag.tensor(np.array([1.0, 1.0]))).numpy()
+        np.testing.assert_array_equal(got, [k, k])
+    assert f.traces == 2  # .grad absent, then present: two programs

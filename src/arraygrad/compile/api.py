@@ -238,10 +238,10 @@ class Compiled:
         getters = {id(t): g for t, g in paths}
         checks = []
         for t in captured:
-            meta = t._meta
-            checks.append((getters.get(id(t)), t, t._rg,
-                           meta is not None and meta.grad is not None,
-                           t._data.shape, t._data.dtype))
+            tr = tracer.tracks.get(id(t))
+            if tr is None:
+                continue
+            checks.append((getters.get(id(t)), t, *tr.entry))
         variant = Variant(fprog, replay, src, checks, eager)
         variant.shapes = tuple(x.shape for x in leaves)
         variant.free = free

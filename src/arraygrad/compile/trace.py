@@ -70,7 +70,8 @@ class _Track:
     """A tensor the program reads or writes: where to find it at replay, and its state as
     the program has last written it."""
 
-    __slots__ = ("tensor", "target", "orig", "view", "data", "grad", "version", "rg")
+    __slots__ = ("tensor", "target", "orig", "view", "data", "grad", "version", "rg",
+                 "entry")
 
     def __init__(self, tensor: Tensor, target: tuple, orig: Any, view: Any) -> None:
         self.tensor = tensor
@@ -82,6 +83,9 @@ class _Track:
         self.grad = meta.grad if meta is not None else None
         self.version = tensor._version
         self.rg = tensor._rg
+        # what a later call must find for this program to apply: the state it was traced
+        # from (requires_grad, a .grad present, shape, dtype)
+        self.entry = (tensor._rg, self.grad is not None, orig.shape, orig.dtype)
 
 
 class Tracer:
@@ -323,8 +327,14 @@ class Tracer:
                       name=prim.name, meta={"target": refs[0].slot, "external": True})
             self.effect_seen = True
             return
-        if all(isinstance(o, Tensor) and self.slot_of.get(id(o._data)) is not None
+        if all(not isinstance(o, Tensor) or self.slot_of.get(id(o._data)) is not None
                for o in outs):
+            return
+        if getattr(prim, "fwd", None) is None or hasattr(prim, "n_in"):
+            # a custom Function: its forward ran in user code, and its outputs were not
+            # computed by anything the tracer saw
+            self.mark_unsafe(f"custom function {prim.name} made its outputs outside "
+                             "arraygrad's operations")
             return
         refs = self.ref_array(args)
         krefs = self.ref_array(kwargs) if kwargs else {}

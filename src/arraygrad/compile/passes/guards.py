@@ -21,22 +21,34 @@ def hoist_guards(prog: Program) -> Program:
     if first is None:
         return prog
     producer = {s: i for i, ins in enumerate(instrs) for s in ins.outs}
+    writes: dict = {}  # group -> indices (after the first write) of instructions writing it
+    for i in range(first, len(instrs)):
+        if instrs[i].op == "mutate":
+            writes.setdefault(group_of(prog, instrs[i].meta["target"]), []).append(i)
     moved: set[int] = set()
     late = None
     for gi in range(first, len(instrs)):
         if instrs[gi].op != "guard":
             continue
-        written = {group_of(prog, ins.meta["target"]) for ins in instrs[first:gi]
-                   if ins.op == "mutate"}
         opaque = any(ins.op in ("opaque", "store") for ins in instrs[first:gi])
         cone = {gi}
         stack = list(instrs[gi].uses())
+        seen: set[int] = set()
         ok = True
         while stack and ok:
             s = stack.pop()
-            if group_of(prog, s) in written:
-                ok = False
-                break
+            if s in seen:
+                continue
+            seen.add(s)
+            # writes into its memory before the guard: local ones move along, a write
+            # into state means the value depends on it
+            for w in writes.get(group_of(prog, s), ()):
+                if w < gi and w not in cone:
+                    if instrs[w].meta.get("external"):
+                        ok = False
+                        break
+                    cone.add(w)
+                    stack.extend(instrs[w].uses())
             p = producer.get(s)
             if p is None or p < first or p in cone:
                 continue
@@ -47,6 +59,13 @@ def hoist_guards(prog: Program) -> Program:
                 break
             cone.add(p)
             stack.extend(pi.uses())
+        if ok:  # a moved write must not overtake a read it came after
+            for w in (i for i in cone if instrs[i].op == "mutate"):
+                g = group_of(prog, instrs[w].meta["target"])
+                if any(r not in cone and any(group_of(prog, u) == g for u in instrs[r].uses())
+                       for r in range(first, w)):
+                    ok = False
+                    break
         if ok:
             moved |= cone
         elif late is None:
