@@ -380,7 +380,8 @@ def test_shapeless_replays_elementwise_programs_at_any_shape_and_retraces_others
 def test_compiling_a_module_keeps_both_apart():
     model = nn.Linear(3, 2, generator=np.random.default_rng(0))
     c = ag.compile(model, fallback=False)
-    assert not hasattr(c, "_parameters") and c.fn is model
+    assert c.fn is model and "_parameters" not in vars(c)
+    assert list(c.parameters()) == list(model.parameters())  # the rest is the module's
     x = ag.tensor(np.ones((4, 3)))
     with ag.no_grad():
         np.testing.assert_allclose(c(x).numpy(), model(x).numpy(), rtol=1e-14)

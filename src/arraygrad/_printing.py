@@ -25,8 +25,6 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from .core.mode import SWITCHES
-
 __all__ = ["tensor_repr", "tensor_str", "set_style", "get_style", "print_style", "STYLES"]
 
 _DEFAULT_DTYPES = ("float64", "int64", "bool", "complex128")
@@ -60,15 +58,7 @@ def print_style(name: str):
         set_style(prev)
 
 
-def _traced_print() -> None:
-    """ag.compile cannot replay a print: the trace falls back to eager."""
-    tracer = SWITCHES.tracer
-    if tracer is not None:
-        tracer.mark_unsafe("a traced value was printed")
-
-
 def tensor_repr(t, prefix: str = "tensor") -> str:
-    _traced_print()
     if _is_lazy(t._data):
         return _lazy_repr(t, prefix)
     style = _style
@@ -89,7 +79,6 @@ def tensor_repr(t, prefix: str = "tensor") -> str:
 
 
 def tensor_str(t) -> str:
-    _traced_print()
     if _is_lazy(t._data):  # MXNet's str is the bare array's
         return repr(t._data) if _style == "mxnet" else _lazy_repr(t, "tensor")
     style = _style

@@ -120,6 +120,12 @@ class Compiled:
         # (re-entrant: an optimizer step replayed as Python may call compiled code).
         self.lock = threading.RLock()
 
+    def __getattr__(self, name: str) -> Any:
+        # everything else is the function's (a compiled Module keeps .parameters(), ...)
+        if name.startswith("__") or name in ("fn", "cache", "lock"):
+            raise AttributeError(name)
+        return getattr(self.fn, name)
+
     def __get__(self, obj: Any, objtype: Any = None) -> Any:
         if obj is None:
             return self
