@@ -299,6 +299,8 @@ def test_explain_shows_source_plan_and_guards(capsys):
     assert "def replay(a):" in text and "np_tanh" in text
     assert "buffer plan" in text and "guards: 1" in text
     assert "bool(" in text
+    dot = f.to_dot(ag.tensor(np.ones(5)))
+    assert dot.startswith("digraph") and "guard bool" in dot and "->" in dot
 
 
 def test_results_are_plain_after_tracing():

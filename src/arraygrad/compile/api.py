@@ -278,6 +278,16 @@ class Compiled:
             return v
         return None
 
+    def to_dot(self, *args: Any, **kwargs: Any) -> str:
+        """The program for these arguments as a Graphviz DOT graph (``ag.viz`` renders
+        DOT text: ``dot -Tsvg``)."""
+        from .dot import program_dot
+
+        v = self.variant(*args, **kwargs)
+        if v is None:
+            raise CompileError(f"runs eagerly: {self.eager_reason}")
+        return program_dot(v.prog, getattr(self.fn, "__qualname__", ""))
+
     def explain(self, *args: Any, file: Any = None, **kwargs: Any) -> str:
         """Print (and return) the program for these arguments: its source with the fused
         kernels, the buffer plan and the guards."""

@@ -224,6 +224,22 @@ def _kernel_source(name: str, prog: Program, members: list[Instr], outputs: list
     return "\n".join(lines) + "\n"
 
 
+# Kernels by their source (with one name): a re-trace, another variant or another
+# function with the same elementwise run reuses the compiled loop.
+_KERNELS: dict[str, Any] = {}
+
+
+def _compiled(numba: Any, src: str, name: str) -> Any:
+    key = src.replace(f"def {name}(", "def kernel(", 1)
+    kernel = _KERNELS.get(key)
+    if kernel is None:
+        ns: dict = {"np": np}
+        exec(compile(key, "<ag.compile kernel>", "exec"), ns)
+        kernel = _KERNELS[key] = numba.njit(cache=False, fastmath=False, nogil=True)(
+            ns["kernel"])
+    return kernel
+
+
 def fuse(prog: Program, backend: str | None) -> Program:
     if backend != "numba" or available_backend() is None:
         return prog
@@ -290,9 +306,7 @@ def fuse(prog: Program, backend: str | None) -> Program:
         name = f"k{len(kernels)}"
         fdt = _fusable(prog, members[-1])[1]
         src = _kernel_source(name, prog, members, outputs, inputs, fdt)
-        ns: dict = {"np": np}
-        exec(compile(src, f"<ag.compile kernel {name}>", "exec"), ns)
-        kernel = numba.njit(cache=False, fastmath=False, nogil=True)(ns[name])
+        kernel = _compiled(numba, src, name)
         kernels.append(kernel)
         sources.append(src)
         new.append(Instr("kernel", fn=kernel, args=tuple(Ref(s) for s in inputs),
