@@ -22,7 +22,7 @@ from ..core.tensor import Tensor
 from .emit import Retrace, emit
 from .passes import RAISES, lower, simplify
 from .program import Ref
-from .pytree import flatten, unflatten
+from .pytree import flatten, tensors_in, unflatten
 from .reach import reachable
 from .trace import Tracer
 from .tracearray import ACTIVE, TracedArray, installed, plain
@@ -336,21 +336,7 @@ def _is_const(prog: Any, slot: int) -> bool:
 
 def _graph_outputs(obj: Any) -> list[Tensor]:
     """Output tensors that still carry a live graph (their gradient may be asked for)."""
-    out: list[Tensor] = []
-
-    def walk(o: Any) -> None:
-        if isinstance(o, Tensor):
-            if o._rg and not _consumed(o._node):
-                out.append(o)
-        elif isinstance(o, (list, tuple)):
-            for x in o:
-                walk(x)
-        elif isinstance(o, dict):
-            for x in o.values():
-                walk(x)
-
-    walk(obj)
-    return out
+    return [t for t in tensors_in(obj) if t._rg and not _consumed(t._node)]
 
 
 def _with_numpy_fallback(replay: Callable, numpy_replay: Callable) -> Callable:

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..core.tensor import Tensor
 
-__all__ = ["flatten", "unflatten"]
+__all__ = ["flatten", "unflatten", "tensors_in"]
 
 _LEAF = ("leaf",)
 
@@ -43,3 +43,15 @@ def unflatten(struct: Any, leaves: list, original: Any) -> Any:
     if kind is dict:
         return {k: unflatten(s, leaves, original[k]) for k, s in struct[1]}
     return original
+
+
+def tensors_in(obj: Any):
+    """The Tensors inside ``obj`` (lists, tuples, dicts), in order."""
+    if isinstance(obj, Tensor):
+        yield obj
+    elif isinstance(obj, (list, tuple)):
+        for o in obj:
+            yield from tensors_in(o)
+    elif isinstance(obj, dict):
+        for o in obj.values():
+            yield from tensors_in(o)

@@ -24,6 +24,7 @@ import numpy as np
 from ..core.mode import STATE as _GRAD_STATE
 from ..core.tensor import Tensor
 from .program import Instr, Program, Ref
+from .pytree import tensors_in
 from .tracearray import ACTIVE as STATE
 from .tracearray import TracedArray, plain, unwrap
 
@@ -623,18 +624,12 @@ class Tracer:
         _plain_tree(result)
 
 
-def _plain_tree(obj: Any) -> Any:
-    if isinstance(obj, Tensor):
-        obj._data = plain(obj._data)
-        meta = obj._meta
+def _plain_tree(obj: Any) -> None:
+    for t in tensors_in(obj):
+        t._data = plain(t._data)
+        meta = t._meta
         if meta is not None and meta.grad is not None:
             meta.grad._data = plain(meta.grad._data)
-    elif isinstance(obj, (list, tuple)):
-        for o in obj:
-            _plain_tree(o)
-    elif isinstance(obj, dict):
-        for o in obj.values():
-            _plain_tree(o)
 
 
 def _iter_refs(*objs: Any):
