@@ -10,6 +10,8 @@ import arraygrad as ag
 torch = pytest.importorskip("torch")
 
 X0 = [0.5, -1.5, 2.0]
+LEAVES = (lambda: ag.tensor(np.array(X0), requires_grad=True),
+          lambda: torch.tensor(X0, dtype=torch.float64, requires_grad=True))
 
 
 def both(program):
@@ -70,9 +72,7 @@ def test_retain_grad_with_hooks_in_either_order(retain_first):
 
 
 def test_retain_graph_and_the_second_time_error():
-    for _lib, make in ((ag, lambda: ag.tensor(np.array(X0), requires_grad=True)),
-                       (torch, lambda: torch.tensor(X0, dtype=torch.float64,
-                                                    requires_grad=True))):
+    for make in LEAVES:
         x = make()
         y = (x * x).sum()
         y.backward(retain_graph=True)
@@ -105,9 +105,7 @@ def test_grad_modes_as_context_managers_and_decorators():
 
 
 def test_detach_and_the_version_error():
-    for _lib, make in ((ag, lambda: ag.tensor(np.array(X0), requires_grad=True)),
-                       (torch, lambda: torch.tensor(X0, dtype=torch.float64,
-                                                    requires_grad=True))):
+    for make in LEAVES:
         x = make()
         assert not x.detach().requires_grad
         h = x * 1.0
