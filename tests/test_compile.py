@@ -426,3 +426,41 @@ def test_accumulating_gradients_replays_the_accumulating_program():
         got = f(ag.tensor(np.array([1.0, 1.0]))).numpy()
         np.testing.assert_array_equal(got, [k, k])
     assert f.traces == 2  # .grad absent, then present: two programs
+
+
+def test_a_value_read_after_the_last_operation_is_a_result_not_a_guard():
+    model, opt = _mlp(0, "sgd")
+    X, Y = _data()
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss.item()  # a new value every step: it must not re-trace
+
+    f = ag.compile(step, fallback=False, fusion=None)
+    model2, opt2 = _mlp(0, "sgd")
+
+    def eager(x, y):
+        opt2.zero_grad()
+        loss = F.cross_entropy(model2(x), y)
+        loss.backward()
+        opt2.step()
+        return loss.item()
+
+    got = [f(X, Y) for _ in range(6)]
+    want = [eager(X, Y) for _ in range(6)]
+    assert got == want and len(set(got)) == 6
+    assert f.traces == 2  # the first call, and the first with .grad set; never per value
+
+
+def test_a_value_that_chooses_the_result_stays_a_guard():
+    def g(x):
+        y = x * 2
+        return y if float(y.sum()) > 0 else x  # no operation after the read
+
+    f = ag.compile(g, fallback=False, fusion=None)
+    np.testing.assert_array_equal(f(ag.tensor([1.0])).numpy(), [2.0])
+    np.testing.assert_array_equal(f(ag.tensor([-1.0])).numpy(), [-1.0])
+    assert f.traces == 2

@@ -183,6 +183,8 @@ def _line(names: _Names, ins: Instr, plan: dict) -> list[str]:
             "complex": f"complex({s})", "value": s,
         }[how]
         names.ns["operator_index"] = operator.index
+        if ins.meta.get("result_only"):
+            return [f"s{outs[0]} = {expr}  # read after the last operation: a result"]
         v = names.lit(ins.meta["value"])
         return [f"s{outs[0]} = {expr}",
                 f"if not _same(s{outs[0]}, {v}): raise _Retrace({ins.meta.get('index', 0)})"]

@@ -30,7 +30,7 @@ def explain_text(compiled: Any, variant: Any) -> str:
                  f"({planned:,} planned)")
     for k, (shape, dtype) in enumerate(specs):
         lines.append(f"#   b{k}: {tuple(shape)} {dtype}")
-    guards = [i for i in prog.instrs if i.op == "guard"]
+    guards = [i for i in prog.instrs if i.op == "guard" and not i.meta.get("result_only")]
     lines.append(f"# guards: {len(guards)} value(s) read into Python" + (":" if guards else ""))
     for g in guards:
         lines.append(f"#   {g.meta['how']}(s{g.args[0].slot}) == {g.meta['value']!r}")

@@ -54,7 +54,14 @@ class Instr:
     meta: dict = field(default_factory=dict)
 
     def uses(self) -> list[int]:
-        return refs_in(self.args) + refs_in(self.kwargs)
+        """The slots this instruction reads (cached until its arguments are replaced)."""
+        key = (id(self.args), id(self.kwargs))
+        cached = self.__dict__.get("_uses")
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        out = refs_in(self.args) + refs_in(self.kwargs) if self.kwargs else refs_in(self.args)
+        self.__dict__["_uses"] = (key, out)
+        return out
 
     @property
     def pure(self) -> bool:

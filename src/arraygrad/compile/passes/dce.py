@@ -15,6 +15,8 @@ def dce(prog: Program) -> Program:
         keep = False
         if ins.op in EFFECTS and (ins.op != "mutate" or ins.meta.get("external")):
             keep = True
+        elif ins.op == "guard" and ins.meta.get("result_only"):
+            keep = ins.outs[0] in live  # a value read only to be returned
         elif ins.op == "guard" or (ins.op == "call" and ins.meta.get("impure")):
             keep = True
         elif ins.op == "mutate":

@@ -28,7 +28,7 @@ def hoist_guards(prog: Program) -> Program:
     moved: set[int] = set()
     late = None
     for gi in range(first, len(instrs)):
-        if instrs[gi].op != "guard":
+        if instrs[gi].op != "guard" or instrs[gi].meta.get("result_only"):
             continue
         opaque = any(ins.op in ("opaque", "store") for ins in instrs[first:gi])
         cone = {gi}
