@@ -464,3 +464,14 @@ def test_a_value_that_chooses_the_result_stays_a_guard():
     np.testing.assert_array_equal(f(ag.tensor([1.0])).numpy(), [2.0])
     np.testing.assert_array_equal(f(ag.tensor([-1.0])).numpy(), [-1.0])
     assert f.traces == 2
+
+
+def test_a_value_that_changes_every_call_ends_in_eager_calls_with_one_warning():
+    def g(x):
+        return x * float(x.sum())  # the read steers the program: a guard
+
+    f = ag.compile(g, fusion=None)
+    with pytest.warns(CompileWarning, match="programs for one signature"):
+        for k in range(12):
+            np.testing.assert_array_equal(f(ag.tensor([float(k)])).numpy(), [k * k])
+    assert f.traces == 8

@@ -172,6 +172,13 @@ class Compiled:
                         v.calls += 1
                         return out
                 if len(variants) >= _MAX_VARIANTS:
+                    if not self.__dict__.get("_told"):
+                        self.__dict__["_told"] = True
+                        warnings.warn(
+                            f"ag.compile({getattr(self.fn, '__qualname__', self.fn)}): "
+                            f"{_MAX_VARIANTS} programs for one signature, and the values "
+                            "it reads into Python still differ: calls that match none run "
+                            "eagerly", CompileWarning, stacklevel=2)
                     return self.fn(*args, **kwargs)
             return self._trace(key, args, kwargs, leaves)
 
