@@ -65,6 +65,45 @@ def fold_constants(prog: Program) -> Program:
     prog.instrs = out
     if folded:
         prog.notes.append(f"constants: folded {folded} calls on constants")
+    return _identities(prog, mutated)
+
+
+def _identities(prog: Program, mutated: set) -> Program:
+    """``x * 1`` and ``x + 0`` with a constant of ones or zeros (a seed gradient) are
+    ``x`` itself, when ``x`` already has the result's shape and dtype."""
+    ones: dict[int, float] = {}
+    for ins in prog.instrs:
+        if ins.op == "const" and not ins.meta.get("copy"):
+            v = ins.meta.get("uniform")
+            if v is None and getattr(ins.fn, "size", 0) == 1:
+                v = ins.fn.reshape(-1)[0].item()
+            if v is not None:
+                ones[ins.outs[0]] = v
+    rename: dict[int, int] = {}
+    kept = []
+    for ins in prog.instrs:
+        ins.args = map_refs(ins.args, lambda r: Ref(rename.get(r.slot, r.slot)))
+        neutral = {np.multiply: 1, np.add: 0}.get(ins.fn) if ins.pure else None
+        if neutral is not None and len(ins.args) == 2 and not ins.kwargs and \
+                group_of(prog, ins.outs[0]) not in mutated:
+            a, b = ins.args
+            for keep_arg, other in ((a, b), (b, a)):
+                if isinstance(other, Ref) and ones.get(other.slot) == neutral and \
+                        isinstance(keep_arg, Ref) and prog.info.get(keep_arg.slot, (0,))[:2] \
+                        == prog.info.get(ins.outs[0], (1,))[:2] and \
+                        group_of(prog, keep_arg.slot) not in mutated:
+                    rename[ins.outs[0]] = keep_arg.slot
+                    break
+            if ins.outs[0] in rename:
+                continue
+        kept.append(ins)
+    if rename:
+        for ins in kept:
+            ins.kwargs = map_refs(ins.kwargs, lambda r: Ref(rename.get(r.slot, r.slot)))
+        prog.outputs = map_refs(prog.outputs, lambda r: Ref(rename.get(r.slot, r.slot)))
+        prog.instrs = kept
+        prog.notes.append(f"constants: {len(rename)} multiplications by one / additions of "
+                          "zero dropped")
     return prog
 
 

@@ -23,9 +23,8 @@ def dce(prog: Program) -> Program:
             keep = group_of(prog, ins.meta["target"]) in live_groups
         elif ins.op == "opaque" or (ins.op == "kernel" and ins.meta.get("writes")):
             keep = True  # (a kernel's writes: into arrays the program reads or loaded)
-        else:
-            keep = any(o in live for o in ins.outs) or any(
-                group_of(prog, o) in live_groups for o in ins.outs)
+        else:  # pure: needed when a result is (a view's memory matters only to writes)
+            keep = any(o in live for o in ins.outs)
         if keep:
             kept.append(ins)
             for s in ins.uses():
