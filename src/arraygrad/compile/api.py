@@ -97,10 +97,14 @@ def _leaf_key(x: Any, shapeless: bool) -> tuple:
     if isinstance(x, Tensor):
         d = x._data
         meta = x._meta
-        return (len(d.shape) if shapeless else d.shape, d.dtype.str, x._rg,
-                meta is not None and meta.grad is not None,
-                meta.grad_req if meta is not None else None, type(d).__module__)
-    return ("a", len(x.shape) if shapeless else x.shape, x.dtype.str)
+        if meta is None:
+            return (len(d.shape) if shapeless else d.shape, d.dtype, x._rg, type(d))
+        return (len(d.shape) if shapeless else d.shape, d.dtype, x._rg, type(d),
+                meta.grad is not None, meta.grad_req)
+    return ("a", len(x.shape) if shapeless else x.shape, x.dtype)
+
+
+_FLAT = ("flat",)
 
 
 class Compiled:
@@ -140,8 +144,12 @@ class Compiled:
 
     # ------------------------------------------------------------------ calls
     def _key(self, args: tuple, kwargs: dict) -> tuple[Any, list]:
-        leaves: list = []
-        struct = flatten((args, kwargs), leaves)
+        if not kwargs and all(type(a) is Tensor for a in args):  # the common call: flat
+            leaves = list(args)
+            struct = _FLAT
+        else:
+            leaves = []
+            struct = flatten((args, kwargs), leaves)
         state = STATE
         shapeless = self.shapeless
         return (struct, tuple(_leaf_key(x, shapeless) for x in leaves), state.level,
