@@ -10,6 +10,7 @@ state) and replays it; a guard that sees a different value re-traces into a new 
 from __future__ import annotations
 
 import functools
+import gc
 import threading
 import warnings
 from collections.abc import Callable
@@ -191,6 +192,18 @@ class Compiled:
             return self._trace(key, args, kwargs, leaves)
 
     def _trace(self, key: Any, args: tuple, kwargs: dict, leaves: list) -> Any:
+        # The tracer keeps every array of the step alive until the program is built: the
+        # cyclic collector would traverse them all on each collection (quadratic in the
+        # trace's length). It is off for the trace and the passes, then back.
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._trace_step(key, args, kwargs, leaves)
+        finally:
+            if enabled:
+                gc.enable()
+
+    def _trace_step(self, key: Any, args: tuple, kwargs: dict, leaves: list) -> Any:
         self.traces += 1
         tracer = Tracer()
         new_leaves = [tracer.add_input(x, k) for k, x in enumerate(leaves)]

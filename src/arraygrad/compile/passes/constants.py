@@ -81,8 +81,12 @@ def _identities(prog: Program, mutated: set) -> Program:
                 ones[ins.outs[0]] = v
     rename: dict[int, int] = {}
     kept = []
+    def sub(r: Ref) -> Ref:
+        return r if r.slot not in rename else Ref(rename[r.slot])
+
     for ins in prog.instrs:
-        ins.args = map_refs(ins.args, lambda r: Ref(rename.get(r.slot, r.slot)))
+        if rename:
+            ins.args = map_refs(ins.args, sub)
         neutral = {np.multiply: 1, np.add: 0}.get(ins.fn) if ins.pure else None
         if neutral is not None and len(ins.args) == 2 and not ins.kwargs and \
                 group_of(prog, ins.outs[0]) not in mutated:
@@ -99,8 +103,8 @@ def _identities(prog: Program, mutated: set) -> Program:
         kept.append(ins)
     if rename:
         for ins in kept:
-            ins.kwargs = map_refs(ins.kwargs, lambda r: Ref(rename.get(r.slot, r.slot)))
-        prog.outputs = map_refs(prog.outputs, lambda r: Ref(rename.get(r.slot, r.slot)))
+            ins.kwargs = map_refs(ins.kwargs, sub)
+        prog.outputs = map_refs(prog.outputs, sub)
         prog.instrs = kept
         prog.notes.append(f"constants: {len(rename)} multiplications by one / additions of "
                           "zero dropped")

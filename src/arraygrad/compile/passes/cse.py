@@ -32,16 +32,15 @@ def cse(prog: Program) -> Program:
     merged = 0
 
     def sub(r: Ref) -> Ref:
-        return Ref(rename.get(r.slot, r.slot))
+        return r if r.slot not in rename else Ref(rename[r.slot])
 
     for ins in prog.instrs:
-        ins.args = map_refs(ins.args, sub)
-        ins.kwargs = map_refs(ins.kwargs, sub)
+        if rename:
+            ins.args = map_refs(ins.args, sub)
+            ins.kwargs = map_refs(ins.kwargs, sub)
         if ins.op == "mutate":
             g = group_of(prog, ins.meta["target"])
             gen[g] = gen.get(g, 0) + 1
-        if ins.op in ("guard",):
-            ins.args = map_refs(ins.args, sub)
         if ins.pure and not any(group_of(prog, o) in mutated for o in ins.outs):
             uses = ins.uses()
             key = (id(ins.fn), _key(ins.args), _key(ins.kwargs), ins.meta.get("method"),
