@@ -475,3 +475,18 @@ def test_a_value_that_changes_every_call_ends_in_eager_calls_with_one_warning():
         for k in range(12):
             np.testing.assert_array_equal(f(ag.tensor([float(k)])).numpy(), [k * k])
     assert f.traces == 8
+
+
+def test_hessian_jvp_and_vjp_compile():
+    f = lambda x: (anp.sin(x) * x ** 2).sum()  # noqa: E731
+    x = ag.tensor(np.linspace(-1, 1, 4))
+    for transform in (lambda x: ag.hessian(f)(x),
+                      lambda x: ag.jvp(f, (x,), (ag.tensor(np.ones(4)),))[1],
+                      lambda x: ag.vjp(lambda y: anp.exp(y) * y, x)[1](ag.tensor(np.ones(4)))):
+        c = ag.compile(transform, fallback=False, fusion=None)
+        want = transform(x)
+        for _ in range(3):
+            got = c(ag.tensor(np.linspace(-1, 1, 4)))
+            got = got[0] if isinstance(got, tuple) else got
+            w = want[0] if isinstance(want, tuple) else want
+            np.testing.assert_allclose(got.numpy(), w.numpy(), rtol=1e-13)
