@@ -54,10 +54,13 @@ def fold_constants(prog: Program) -> Program:
             copy = group_of(prog, slot) in mutated
             ins = Instr("const", fn=result, outs=[slot], name=f"folded {ins.name}",
                         meta={"copy": copy})
-            if result.ndim and result.size > 1 and not any(result.strides) and \
-                    result.dtype.kind in "fb":
-                # one value broadcast (a seed gradient): a kernel can inline it
-                ins.meta["uniform"] = result.reshape(-1)[0].item()
+            if result.ndim and result.size > 1 and result.dtype.kind in "fb" and (
+                    not any(result.strides) or bool((result == result.flat[0]).all())):
+                # one value everywhere (a seed gradient, scaled): kept as a broadcast view
+                # of that value, not a full array, and inlined by kernels
+                first = result.reshape(-1)[:1]
+                ins.fn = np.broadcast_to(first.reshape(()), result.shape)
+                ins.meta["uniform"] = first[0].item()
             if not copy:
                 value[slot] = result
             folded += 1
