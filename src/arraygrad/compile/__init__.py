@@ -26,6 +26,6 @@ How it works, one module per job:
   a replaced parameter re-traces.
 """
 
-from .api import CompileError, Compiled, CompileWarning, compile
+from .api import Compiled, CompileError, CompileWarning, compile
 
 __all__ = ["compile", "Compiled", "CompileError", "CompileWarning"]
