@@ -490,3 +490,44 @@ def test_hessian_jvp_and_vjp_compile():
             got = got[0] if isinstance(got, tuple) else got
             w = want[0] if isinstance(want, tuple) else want
             np.testing.assert_allclose(got.numpy(), w.numpy(), rtol=1e-13)
+
+
+def test_train_and_eval_modes_of_a_module_select_their_own_program():
+    model = nn.Sequential(nn.Linear(4, 4, generator=np.random.default_rng(0)),
+                          nn.Dropout(0.5))
+    f = ag.compile(lambda x: model(x), fallback=False, fusion=None)
+    x = ag.tensor(np.ones((3, 4)))
+    with ag.no_grad():
+        model.eval()
+        want = model(x).numpy()
+        np.testing.assert_array_equal(f(x).numpy(), want)
+        model.train()
+        a, b = f(x).numpy(), f(x).numpy()
+        assert not np.array_equal(a, b)  # dropout, fresh masks
+        model.eval()
+        np.testing.assert_array_equal(f(x).numpy(), want)
+    assert f.traces == 2
+
+
+LR = 0.5
+
+
+def test_a_python_number_the_step_reads_is_checked():
+    w = ag.tensor(np.ones(2))
+
+    def step(g):
+        with ag.no_grad():
+            w.__isub__(LR * g)
+        return w
+
+    global LR
+    f = ag.compile(step, fallback=False, fusion=None)
+    f(ag.tensor(np.ones(2)))
+    np.testing.assert_array_equal(w.numpy(), [0.5, 0.5])
+    f(ag.tensor(np.ones(2)))
+    np.testing.assert_array_equal(w.numpy(), [0.0, 0.0])
+    LR = 0.25  # a changed learning rate re-traces, never replays the old one
+    f(ag.tensor(np.ones(2)))
+    np.testing.assert_array_equal(w.numpy(), [-0.25, -0.25])
+    assert f.traces == 2
+    LR = 0.5

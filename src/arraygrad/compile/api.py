@@ -24,7 +24,7 @@ from .emit import Retrace, emit
 from .passes import RAISES, lower, simplify
 from .program import Ref
 from .pytree import flatten, tensors_in, unflatten
-from .reach import reachable
+from .reach import python_scalars, reachable
 from .trace import Tracer
 from .tracearray import ACTIVE, TracedArray, installed, plain
 from .vjp import attach, split
@@ -60,6 +60,8 @@ class Variant:
         self.calls = 0
         self.pending: Callable | None = None  # builds the fused replay, once hot
         self.shapes: tuple = ()  # the leaves' shapes at trace time
+        self.modes: list = []  # (module, its training flag at trace time)
+        self.scalars: list = []  # (getter, value) of Python numbers the function reads
         self.free = False  # shapeless=True and the program fits any leaf shapes (see below)
 
     def shape_free(self, leaves: list) -> bool:
@@ -76,6 +78,16 @@ class Variant:
             self.prog, self.replay, self.source = build()
 
     def valid(self) -> bool:
+        for m, training in self.modes:  # model.train() / model.eval()
+            if m.training is not training:
+                return False
+        for get, value in self.scalars:  # lr = 0.1 in the closure or the globals
+            try:
+                now = get()
+            except Exception:
+                return False
+            if type(now) is not type(value) or now != value:
+                return False
         for get, t, rg, has_grad, shape, dtype in self.checks:
             if get is not None:
                 try:
@@ -208,7 +220,8 @@ class Compiled:
         tracer = Tracer()
         new_leaves = [tracer.add_input(x, k) for k, x in enumerate(leaves)]
         tracer.n_inputs = len(leaves)
-        paths = reachable(self.fn)
+        modes: list = []
+        paths = reachable(self.fn, modes)
         tracer.prescan([t for t, _ in paths])
         targs, tkwargs = unflatten(flatten((args, kwargs), []), list(new_leaves),
                                    (args, kwargs))
@@ -277,6 +290,8 @@ class Compiled:
                 continue
             checks.append((getters.get(id(t)), t, *tr.entry))
         variant = Variant(fprog, replay, src, checks, eager)
+        variant.modes = [(m, m.training) for m in modes]
+        variant.scalars = python_scalars(self.fn)
         variant.shapes = tuple(x.shape for x in leaves)
         variant.free = free
         if fusion is not None:

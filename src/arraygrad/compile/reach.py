@@ -72,11 +72,14 @@ def _children(obj: Any) -> list[tuple[Any, Callable]]:
     return []
 
 
-def reachable(fn: Any) -> list[tuple[Tensor, Callable[[], Any]]]:
-    """``(tensor, getter)`` for every tensor reachable from ``fn`` (first path found)."""
+def reachable(fn: Any, modes: list | None = None) -> list[tuple[Tensor, Callable[[], Any]]]:
+    """``(tensor, getter)`` for every tensor reachable from ``fn`` (first path found).
+    ``modes`` (a list) receives every reachable object with a ``training`` flag (an
+    ``nn.Module``, a Gluon block): ``model.eval()`` changes what a step does."""
     found: dict[int, tuple[Tensor, Callable]] = {}
     seen: set[int] = set()
-    frontier = [(obj, get, 0) for obj, get in _roots(fn)]
+    roots = _roots(fn)
+    frontier = [(obj, get, 0) for obj, get in roots]
     while frontier and len(seen) < _MAX:
         obj, get, depth = frontier.pop(0)
         if id(obj) in seen:
@@ -85,6 +88,8 @@ def reachable(fn: Any) -> list[tuple[Tensor, Callable[[], Any]]]:
         if isinstance(obj, Tensor):
             found.setdefault(id(obj), (obj, get))
             continue
+        if modes is not None and isinstance(getattr(obj, "__dict__", {}).get("training"), bool):
+            modes.append(obj)
         if depth >= _DEPTH:
             continue
         for child, step in _children(obj):
@@ -92,3 +97,13 @@ def reachable(fn: Any) -> list[tuple[Tensor, Callable[[], Any]]]:
                 continue
             frontier.append((child, lambda get=get, step=step: step(get()), depth + 1))
     return list(found.values())
+
+
+def python_scalars(fn: Any) -> list[tuple[Callable[[], Any], Any]]:
+    """The numbers and strings ``fn`` reads from its closure and globals (``lr = 0.1``):
+    baked into a trace, so a program applies only while they are unchanged."""
+    out = []
+    for obj, get in _roots(fn):
+        if type(obj) in (int, float, bool, complex, str):
+            out.append((get, obj))
+    return out
