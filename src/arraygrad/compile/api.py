@@ -20,9 +20,9 @@ import numpy as np
 
 from ..core.mode import STATE
 from ..core.tensor import Tensor
+from .cache import FLAT, HOT, MAX_VARIANTS, Variant, leaf_key, shape_free
 from .emit import Retrace, emit
 from .passes import RAISES, lower, simplify
-from .program import Ref
 from .pytree import flatten, tensors_in, unflatten
 from .reach import python_scalars, reachable
 from .trace import Tracer
@@ -38,86 +38,6 @@ class CompileWarning(UserWarning):
 
 class CompileError(RuntimeError):
     """A function could not be compiled and ``fallback=False`` was asked for."""
-
-
-_MAX_VARIANTS = 8  # per key: a function whose guards keep failing runs eagerly beyond this
-
-
-# Fusion compiles kernels (numba: a fraction of a second to seconds each), worth it only
-# for a program that runs again and again: a variant is fused at its HOT-th replay.
-HOT = 2
-
-
-class Variant:
-    """One traced program for one key and one guard path."""
-
-    def __init__(self, prog: Any, replay: Callable, src: str, checks: list, eager: str | None):
-        self.prog = prog
-        self.replay = replay
-        self.source = src
-        self.checks = checks  # (getter or None, tensor, rg, has_grad, shape, dtype)
-        self.eager = eager  # why this signature runs eagerly (None: it replays)
-        self.calls = 0
-        self.pending: Callable | None = None  # builds the fused replay, once hot
-        self.shapes: tuple = ()  # the leaves' shapes at trace time
-        self.modes: list = []  # (module, its training flag at trace time)
-        self.scalars: list = []  # (getter, value) of Python numbers the function reads
-        self.free = False  # shapeless=True and the program fits any leaf shapes (see below)
-
-    def shape_free(self, leaves: list) -> bool:
-        """Can this program run on leaves of other shapes (same ranks: the key)? Only a
-        purely elementwise program, traced and called with all leaves of one shape."""
-        if not self.free:
-            return False
-        first = leaves[0].shape if leaves else ()
-        return all(x.shape == first for x in leaves)
-
-    def tier_up(self) -> None:
-        build, self.pending = self.pending, None
-        if build is not None:
-            self.prog, self.replay, self.source = build()
-
-    def valid(self) -> bool:
-        for m, training in self.modes:  # model.train() / model.eval()
-            if m.training is not training:
-                return False
-        for get, value in self.scalars:  # lr = 0.1 in the closure or the globals
-            try:
-                now = get()
-            except Exception:
-                return False
-            if type(now) is not type(value) or now != value:
-                return False
-        for get, t, rg, has_grad, shape, dtype in self.checks:
-            if get is not None:
-                try:
-                    if get() is not t:
-                        return False
-                except Exception:
-                    return False
-            if t._rg != rg:
-                return False
-            meta = t._meta
-            if (meta is not None and meta.grad is not None) != has_grad:
-                return False
-            d = t._data
-            if d.shape != shape or d.dtype != dtype:
-                return False
-        return True
-
-
-def _leaf_key(x: Any, shapeless: bool) -> tuple:
-    if isinstance(x, Tensor):
-        d = x._data
-        meta = x._meta
-        if meta is None:
-            return (len(d.shape) if shapeless else d.shape, d.dtype, x._rg, type(d))
-        return (len(d.shape) if shapeless else d.shape, d.dtype, x._rg, type(d),
-                meta.grad is not None, meta.grad_req)
-    return ("a", len(x.shape) if shapeless else x.shape, x.dtype)
-
-
-_FLAT = ("flat",)
 
 
 class Compiled:
@@ -159,13 +79,13 @@ class Compiled:
     def _key(self, args: tuple, kwargs: dict) -> tuple[Any, list]:
         if not kwargs and all(type(a) is Tensor for a in args):  # the common call: flat
             leaves = list(args)
-            struct = _FLAT
+            struct = FLAT
         else:
             leaves = []
             struct = flatten((args, kwargs), leaves)
         state = STATE
         shapeless = self.shapeless
-        return (struct, tuple(_leaf_key(x, shapeless) for x in leaves), state.level,
+        return (struct, tuple(leaf_key(x, shapeless) for x in leaves), state.level,
                 state.training), leaves
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -177,7 +97,7 @@ class Compiled:
             if variants:
                 shapes = tuple(x.shape for x in leaves) if self.shapeless else None
                 for v in variants:
-                    if shapes is not None and v.shapes != shapes and not v.shape_free(leaves):
+                    if shapes is not None and v.shapes != shapes and not v.fits(leaves):
                         continue
                     if v.eager is not None:
                         if v.valid():
@@ -192,12 +112,12 @@ class Compiled:
                             continue
                         v.calls += 1
                         return out
-                if len(variants) >= _MAX_VARIANTS:
+                if len(variants) >= MAX_VARIANTS:
                     if not self.__dict__.get("_told"):
                         self.__dict__["_told"] = True
                         warnings.warn(
                             f"ag.compile({getattr(self.fn, '__qualname__', self.fn)}): "
-                            f"{_MAX_VARIANTS} programs for one signature, and the values "
+                            f"{MAX_VARIANTS} programs for one signature, and the values "
                             "it reads into Python still differ: calls that match none run "
                             "eagerly", CompileWarning, stacklevel=2)
                     return self.fn(*args, **kwargs)
@@ -263,7 +183,7 @@ class Compiled:
                           "in-place update, so a changed value could not be re-traced")
             return result
         targets = [tr.target for tr in vjp[1]] if bwd is not None else None
-        free = self.shapeless and bwd is None and _shape_free(prog, leaves)
+        free = self.shapeless and bwd is None and shape_free(prog, leaves)
         if free:
             fusion = None  # a program for every shape: no kept buffers, no kernels
 
@@ -343,38 +263,6 @@ class Compiled:
             text = explain_text(self, v) if v is not None else "runs eagerly\n"
         print(text, file=file)
         return text
-
-
-def _shape_free(prog: Any, leaves: list) -> bool:
-    """A program that bakes in no shape: only elementwise ufunc calls whose array operands
-    all have one shape (no broadcasting, reductions, views or shaped constants), on
-    leaves that share that shape."""
-    if not leaves or any(x.shape != leaves[0].shape for x in leaves):
-        return False
-    shape = leaves[0].shape
-    for ins in prog.instrs:
-        if ins.op in ("input", "load", "store"):
-            continue
-        if ins.op == "const":
-            if getattr(ins.fn, "shape", None) != ():
-                return False
-            continue
-        if ins.op != "call" or not isinstance(ins.fn, np.ufunc) or ins.meta.get("method") \
-                or ins.kwargs or ins.fn.signature is not None:
-            return False
-        for a in ins.args:
-            if isinstance(a, Ref) and prog.info.get(a.slot, ((),))[0] not in (shape, ()):
-                return False
-            if isinstance(a, Ref) and prog.info.get(a.slot, ((),))[0] == () and shape != ():
-                if not _is_const(prog, a.slot):
-                    return False
-        if prog.info.get(ins.outs[0], (None,))[0] != shape:
-            return False
-    return True
-
-
-def _is_const(prog: Any, slot: int) -> bool:
-    return any(i.op == "const" and i.outs == [slot] for i in prog.instrs)
 
 
 def _graph_outputs(obj: Any) -> list[Tensor]:
