@@ -154,3 +154,17 @@ def _compare_close(got, want, where):
                 continue
             np.testing.assert_allclose(np.asarray(a.numpy()), np.asarray(b.numpy()),
                                        rtol=1e-12, atol=1e-12, err_msg=where)
+
+
+def test_fused_division_by_zero_gives_inf_as_numpy():
+    pytest.importorskip("numba")
+
+    def f(x, y):
+        return (x * 2) / (y * 1)
+
+    x, y = ag.tensor(np.array([1.0, -1.0, 0.0])), ag.tensor(np.zeros(3))
+    c, outs = _run(f, x, y, fusion="numba")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        want = f(x, y).numpy()
+    for o in outs:
+        np.testing.assert_array_equal(o.numpy(), want)  # inf, -inf, nan

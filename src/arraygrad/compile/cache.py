@@ -48,8 +48,19 @@ class Variant:
 
     def tier_up(self) -> None:
         build, self.pending = self.pending, None
-        if build is not None:
-            self.prog, self.replay, self.source = build()
+        if build is None:
+            return
+        try:
+            prog, replay, source = build()
+        except Exception as exc:  # noqa: BLE001 - a kernel the backend cannot build
+            import warnings
+
+            from .api import CompileWarning
+
+            warnings.warn(f"ag.compile: fusion failed ({type(exc).__name__}: {exc}); the "
+                          "NumPy program runs instead", CompileWarning, stacklevel=3)
+            return
+        self.prog, self.replay, self.source = prog, replay, source
 
     def valid(self) -> bool:
         for m, training in self.modes:  # model.train() / model.eval()

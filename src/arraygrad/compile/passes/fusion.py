@@ -235,9 +235,23 @@ def _compiled(numba: Any, src: str, name: str) -> Any:
     if kernel is None:
         ns: dict = {"np": np}
         exec(compile(key, "<ag.compile kernel>", "exec"), ns)
-        kernel = _KERNELS[key] = numba.njit(cache=False, fastmath=False, nogil=True)(
-            ns["kernel"])
+        # IEEE without fast-math; NumPy's error model: x / 0 is inf, not an exception
+        kernel = _KERNELS[key] = numba.njit(cache=False, fastmath=False, nogil=True,
+                                            error_model="numpy")(ns["kernel"])
     return kernel
+
+
+def _warm(kernel: Any, prog: Program, inputs: list[int], outputs: list[int]) -> None:
+    """Compile the kernel now, on one-element arrays of the call's dtypes and layouts, so
+    that a kernel the backend cannot build fails here (the NumPy program is kept), never
+    halfway through a replay."""
+    args = []
+    for s in inputs:
+        shape, dt, contig = prog.info[s]
+        strided = len(shape) == 1 and not contig
+        args.append(np.ones(2, dt)[::2] if strided else np.ones(1, dt))
+    args += [np.zeros(1, prog.info[s][1]) for s in outputs]
+    kernel(*args)
 
 
 def fuse(prog: Program, backend: str | None) -> Program:
@@ -307,6 +321,7 @@ def fuse(prog: Program, backend: str | None) -> Program:
         fdt = _fusable(prog, members[-1])[1]
         src = _kernel_source(name, prog, members, outputs, inputs, fdt)
         kernel = _compiled(numba, src, name)
+        _warm(kernel, prog, inputs, outputs)
         kernels.append(kernel)
         sources.append(src)
         new.append(Instr("kernel", fn=kernel, args=tuple(Ref(s) for s in inputs),
