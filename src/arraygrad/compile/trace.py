@@ -363,11 +363,26 @@ class Tracer:
         out = kwargs.get("out")
         for o in (out or ()) if method != "at" else inputs[:1]:
             self.adopt(o, ufunc.__name__)
-        refs = self.ref_array(inputs)
-        krefs = self.ref_array(kwargs) if kwargs else {}
+        # the common case inline: arrays and scalars in, each array looked up once
+        slot_of = self.slot_of
+        refs_list = []
+        raw = []
+        for x in inputs:
+            if type(x) is TracedArray and (slot := slot_of.get(id(x))) is not None:
+                refs_list.append(Ref(slot))
+                raw.append(_view(x, _ndarray))
+            else:
+                refs_list.append(self.ref_array(x))
+                raw.append(unwrap(x))
+        refs = tuple(refs_list)
         fn = ufunc if method == "__call__" else getattr(ufunc, method)
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
-        result = fn(*unwrap(inputs), **unwrap(kwargs))
+        if kwargs:
+            krefs = self.ref_array(kwargs)
+            result = fn(*raw, **unwrap(kwargs))
+        else:
+            krefs = {}
+            result = fn(*raw)
         if method == "at":
             self._mutation(fn, refs, krefs, inputs[0], name)
             return None
