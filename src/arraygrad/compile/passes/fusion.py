@@ -331,6 +331,11 @@ def fuse(prog: Program, backend: str | None) -> Program:
                                "escaping": [s for s in outputs if s in escaping]}))
     prog.instrs = new
     prog.plan["kernel_sources"] = sources
+    # the kernels' own outputs that stay inside the program are buffers kept too
+    prog.plan["kernel_bytes"] = sum(
+        int(np.prod(prog.info[s][0], dtype=np.int64)) * np.dtype(prog.info[s][1]).itemsize
+        for ins in new if ins.op == "kernel" for s in ins.outs
+        if s not in ins.meta["escaping"])
     prog.plan["fusion_backend"] = "numba"
     fused = sum(len(g) for g in groups)
     prog.notes.append(f"fusion: {fused} elementwise calls in {len(kernels)} numba kernels")
