@@ -21,13 +21,14 @@ def explain_text(compiled: Any, variant: Any) -> str:
         lines.append(f"# fused kernels ({prog.plan.get('fusion_backend')}):")
         for src in kernels:
             lines.extend("#   " + ln for ln in src.rstrip().splitlines())
-    kept = prog.plan.get("bytes_kept", 0) + prog.plan.get("kernel_bytes", 0)
+    buffers = prog.plan.get("bytes_kept", 0)
+    kept = buffers + prog.plan.get("kernel_bytes", 0)
     planned = prog.plan.get("bytes_planned", 0)
     specs = prog.plan.get("buffer_specs", [])
     lines.append(f"# buffer plan: {len(prog.plan.get('buffers', {}))} results in {len(specs)} "
                  f"buffers (and the kernels' {prog.plan.get('kernel_bytes', 0):,} bytes) kept "
                  f"across calls: {kept:,} bytes kept, "
-                 f"{max(planned - prog.plan.get('bytes_kept', 0), 0):,} bytes of reuse within a call "
+                 f"{max(planned - buffers, 0):,} bytes of reuse within a call "
                  f"({planned:,} planned)")
     for k, (shape, dtype) in enumerate(specs):
         lines.append(f"#   b{k}: {tuple(shape)} {dtype}")
