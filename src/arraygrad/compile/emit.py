@@ -227,10 +227,15 @@ def _kernel_call(names: _Names, ins: Instr, plan: dict) -> list[str]:
         args.append(f"s{a.slot}" if len(shape) == 1 else f"s{a.slot}.reshape(-1)" if shape
                     else f"s{a.slot}.reshape(1)")
     escaping = set(ins.meta.get("escaping", ()))
+    planned = plan.get("buffers", {})
     for s in ins.outs:
         shape, dtype = info[s][:2]
         dt = names.lit(np.dtype(dtype))
-        if s in escaping:
+        if s in planned:  # a buffer of the plan, shared with other results
+            b = f"b{planned[s]}"
+            lines.append(f"s{s} = {b}")
+            args.append(b if len(shape) == 1 else f"{b}.reshape(-1)")
+        elif s in escaping:
             lines.append(f"s{s} = np.empty({shape!r}, {dt})")
             args.append(f"s{s}" if len(shape) == 1 else f"s{s}.reshape(-1)")
         else:

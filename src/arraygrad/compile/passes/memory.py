@@ -45,34 +45,40 @@ def plan_memory(prog: Program) -> Program:
     buffers: dict[int, int] = {}
     planned_bytes = 0
     for i, ins in enumerate(prog.instrs):
-        if not (ins.op == "call" and ins.meta.get("ufunc") is not False and len(ins.outs) == 1
+        if ins.op == "kernel":  # a fused loop: its outputs the rest of the program keeps
+            slots = [s for s in ins.outs if s not in ins.meta.get("escaping", ())]
+            elementwise = not ins.meta.get("writes")  # (a written input keeps its memory)
+        elif (ins.op == "call" and ins.meta.get("ufunc") is not False and len(ins.outs) == 1
                 and isinstance(ins.fn, np.ufunc) and "out" not in ins.kwargs
                 and not ins.meta.get("impure") and not ins.meta.get("nout")
                 and not ins.meta.get("method")):
+            slots = ins.outs
+            elementwise = ins.fn.signature is None
+        else:
             continue
-        slot = ins.outs[0]
-        g = group_of(prog, slot)
-        if g in escaping or slot not in prog.info:
-            continue
-        if len(members.get(g, ())) > 1:
-            # views of it exist: its life is theirs too (last_use is per group already)
-            pass
-        shape, dtype = prog.info[slot][:2]
-        key = (tuple(shape), np.dtype(dtype).str)
-        # release buffers dead before this instruction (or at it, for elementwise ufuncs)
-        elementwise = ins.fn.signature is None
+        # release buffers dead before this instruction (or at it, for elementwise ones:
+        # each element is read before it is written)
         while busy and (busy[0][0] < i or (busy[0][0] == i and elementwise)):
             _, _, k, b = heapq.heappop(busy)
             free.setdefault(k, []).append(b)
-        pool = free.get(key)
-        if pool:
-            b = pool.pop()
-        else:
-            b = len(specs)
-            specs.append(key)
-        buffers[slot] = b
-        heapq.heappush(busy, (last_use.get(g, i), b, key, b))
-        planned_bytes += int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+        for slot in slots:
+            g = group_of(prog, slot)
+            if g in escaping or slot not in prog.info:
+                continue
+            shape, dtype = prog.info[slot][:2]
+            key = (tuple(shape), np.dtype(dtype).str)
+            pool = free.get(key)
+            if pool:
+                b = pool.pop()
+            else:
+                b = len(specs)
+                specs.append(key)
+            buffers[slot] = b
+            heapq.heappush(busy, (last_use.get(g, i), b, key, b))
+            size = int(np.prod(shape, dtype=np.int64)) * np.dtype(dtype).itemsize
+            planned_bytes += size
+            if ins.op == "kernel":
+                prog.plan["kernel_bytes"] = prog.plan.get("kernel_bytes", 0) - size
     kept = sum(int(np.prod(s, dtype=np.int64)) * np.dtype(d).itemsize for s, d in specs)
     prog.plan["buffers"] = buffers
     prog.plan["buffer_specs"] = [(s, np.dtype(d)) for s, d in specs]
