@@ -531,3 +531,16 @@ def test_a_python_number_the_step_reads_is_checked():
     np.testing.assert_array_equal(w.numpy(), [-0.25, -0.25])
     assert f.traces == 2
     LR = 0.5
+
+
+def test_a_compiler_failure_returns_the_eager_result_with_a_warning(monkeypatch):
+    from arraygrad.compile import api
+
+    def broken(prog):
+        raise RuntimeError("emitter bug")
+
+    monkeypatch.setattr(api, "emit", broken)
+    f = ag.compile(lambda x: x * 3)
+    with pytest.warns(CompileWarning, match="emitter bug"):
+        np.testing.assert_array_equal(f(ag.tensor([1.0])).numpy(), [3.0])
+    np.testing.assert_array_equal(f(ag.tensor([2.0])).numpy(), [6.0])  # eager from now on

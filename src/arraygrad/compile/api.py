@@ -158,14 +158,29 @@ class Compiled:
             tracer.restore(None)
             raise
         try:
-            prog = tracer.finish(result)
-        finally:
-            scope.__exit__()
-            tracer.restore(result)
+            try:
+                prog = tracer.finish(result)
+            finally:
+                scope.__exit__()
+                tracer.restore(result)
+        except Exception as exc:  # noqa: BLE001 - a tracer bug: the eager result stands
+            self._give_up(f"the tracer failed ({type(exc).__name__}: {exc})")
+            return _plain_result(result)
         result = _plain_result(result)
         if tracer.unsafe is not None:
             self._give_up(tracer.unsafe)
             return result
+        try:
+            self._install(key, prog, vjp, tracer, paths, modes, leaves)
+        except Exception as exc:  # noqa: BLE001 - a compiler bug: the eager result stands
+            if isinstance(exc, CompileError):
+                raise
+            self._give_up(f"compiling the trace failed ({type(exc).__name__}: {exc})")
+        return result
+
+    def _install(self, key: Any, prog: Any, vjp: Any, tracer: Tracer, paths: list,
+                 modes: list, leaves: list) -> None:
+        """Optimise and emit a finished trace, and cache it under ``key``."""
         eager = None
         fusion = _fusion_backend(self.fusion)
         bwd = None
@@ -181,7 +196,7 @@ class Compiled:
         if prog.plan.get("late_guard"):
             self._give_up(f"a Python value ({prog.plan['late_guard']}) was read after an "
                           "in-place update, so a changed value could not be re-traced")
-            return result
+            return
         targets = [tr.target for tr in vjp[1]] if bwd is not None else None
         free = self.shapeless and bwd is None and shape_free(prog, leaves)
         if free:
@@ -217,7 +232,6 @@ class Compiled:
         if fusion is not None:
             variant.pending = lambda: build(fusion)
         self.cache.setdefault(key, []).insert(0, variant)
-        return result
 
     def _give_up(self, why: str) -> None:
         name = getattr(self.fn, "__qualname__", repr(self.fn))
