@@ -99,6 +99,8 @@ def test_memory_plan_reuses_buffers_and_never_plans_results():
     prog = plan_memory(dce(_trace(chain, ag.tensor(np.ones(1000)))))
     assert len(prog.plan["buffer_specs"]) <= 2 < len(prog.plan["buffers"])
     assert prog.plan["bytes_kept"] <= 2 * 8000
+    small = plan_memory(dce(_trace(chain, ag.tensor(np.ones(16)))))
+    assert not small.plan["buffers"]  # 128 bytes: allocating is cheaper than out=
     c, outs = _run(chain, ag.tensor(np.ones(1000)))
     assert outs[1].array is not outs[2].array  # a result is never a kept buffer
     np.testing.assert_array_equal(outs[1].numpy(), chain(ag.tensor(np.ones(1000))).numpy())
