@@ -544,3 +544,18 @@ def test_a_compiler_failure_returns_the_eager_result_with_a_warning(monkeypatch)
     with pytest.warns(CompileWarning, match="emitter bug"):
         np.testing.assert_array_equal(f(ag.tensor([1.0])).numpy(), [3.0])
     np.testing.assert_array_equal(f(ag.tensor([2.0])).numpy(), [6.0])  # eager from now on
+
+
+def test_writes_into_a_tensor_made_inside_the_step_replay():
+    def g(x):
+        acc = anp.zeros(3)
+        with ag.no_grad():
+            acc += 1.0  # NumPy writes a plain array: the primitive's write is recorded
+            acc += x  # a traced operand: recorded by the array
+            acc[0] = 7.0
+        return acc * 1
+
+    f = ag.compile(g, fallback=False, fusion=None)
+    for k in range(4):
+        x = ag.tensor(np.full(3, float(k)))
+        np.testing.assert_array_equal(f(x).numpy(), g(x).numpy())

@@ -103,6 +103,7 @@ class Tracer:
         self.effect_seen = False
         self.n_random = 0
         self.graph_outputs: list = []  # outputs whose graph is live (set by the caller)
+        self.since: int | None = None  # instructions recorded before the current primitive
         self.group: dict[int, int] = {}  # slot -> id of the array owning its memory
         self.owners: list[Any] = []  # keeps those owners alive
         self.external: set[int] = set()  # groups of loaded/input arrays
@@ -317,16 +318,29 @@ class Tracer:
         result is such a recorded array, nothing more is needed. Otherwise (the forward
         computed through something the array level cannot see) the call is recorded
         whole, to be run again as it is."""
+        since, self.since = self.since, None  # (set again below, after this call)
+        try:
+            self._on_call(prim, args, kwargs, result, since)
+        finally:
+            self.since = len(self.instrs)
+
+    def _on_call(self, prim: Any, args: tuple, kwargs: dict, result: Any, since: Any) -> None:
         outs = result if isinstance(result, tuple) else (result,)
         if getattr(prim, "inplace", False):
-            target = outs[0]
-            if self.slot_of.get(id(target._data)) is not None:
-                return  # its writes were recorded into the traced array itself
-            # an untraced tensor written in place: load it (as it was), then the write
+            d = outs[0]._data
+            slot = self.slot_of.get(id(d))
+            start = since if since is not None else 0
+            if slot is not None and (type(d) is TracedArray or any(
+                    ins.op == "mutate" and ins.meta["target"] == slot
+                    for ins in self.instrs[start:])):
+                return  # its writes were recorded as they were made (since the last call)
+            # a write NumPy made without the tracer seeing it (into a tensor made in the
+            # step, or one not loaded yet): the primitive's write, replayed as it is
             refs = self.ref_array(args)
+            external = self._is_external(refs[0].slot)
             self.emit("mutate", fn=prim.fwd, args=refs, kwargs=self.ref_array(kwargs),
-                      name=prim.name, meta={"target": refs[0].slot, "external": True})
-            self.effect_seen = True
+                      name=prim.name, meta={"target": refs[0].slot, "external": external})
+            self.effect_seen = self.effect_seen or external
             return
         if all(not isinstance(o, Tensor) or self.slot_of.get(id(o._data)) is not None
                for o in outs):
