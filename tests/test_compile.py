@@ -559,3 +559,17 @@ def test_writes_into_a_tensor_made_inside_the_step_replay():
     for k in range(4):
         x = ag.tensor(np.full(3, float(k)))
         np.testing.assert_array_equal(f(x).numpy(), g(x).numpy())
+
+
+def test_work_that_escapes_the_tracer_is_caught_by_the_check_replay():
+    def g(x):
+        buf = np.zeros(3)
+        np.copyto(buf, x.array)  # a write the tracer sees (x is traced)
+        buf[0] = 5.0  # a plain NumPy write into a plain array: invisible to it
+        return ag.tensor(buf) * 1
+
+    f = ag.compile(g)
+    with pytest.warns(CompileWarning, match="differs from the eager run"):
+        out = f(ag.tensor(np.arange(3.0)))
+    np.testing.assert_array_equal(out.numpy(), [5.0, 1.0, 2.0])
+    np.testing.assert_array_equal(f(ag.tensor(np.ones(3))).numpy(), [5.0, 1.0, 1.0])

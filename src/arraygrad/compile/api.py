@@ -171,7 +171,7 @@ class Compiled:
             self._give_up(tracer.unsafe)
             return result
         try:
-            self._install(key, prog, vjp, tracer, paths, modes, leaves)
+            self._install(key, prog, vjp, tracer, paths, modes, leaves, result)
         except Exception as exc:  # noqa: BLE001 - a compiler bug: the eager result stands
             if isinstance(exc, CompileError):
                 raise
@@ -179,7 +179,7 @@ class Compiled:
         return result
 
     def _install(self, key: Any, prog: Any, vjp: Any, tracer: Tracer, paths: list,
-                 modes: list, leaves: list) -> None:
+                 modes: list, leaves: list, result: Any) -> None:
         """Optimise and emit a finished trace, and cache it under ``key``."""
         eager = None
         fusion = _fusion_backend(self.fusion)
@@ -216,6 +216,15 @@ class Compiled:
             return fprog, replay, src
 
         fprog, replay, src = build(None)
+        if eager is None and _pure(fprog) and bwd is None:
+            # A program with no writes and no random draws can be checked at once: run on
+            # the same inputs, it must give the eager result exactly. A mismatch means
+            # some NumPy work escaped the tracer; the function then runs eagerly.
+            why = _differs(replay(leaves), result)
+            if why is not None:
+                self._give_up(f"the replayed program differs from the eager run ({why}): "
+                              "some array work escaped the tracer")
+                return
         captured = _captured(prog)
         getters = {id(t): g for t, g in paths}
         checks = []
@@ -277,6 +286,46 @@ class Compiled:
             text = explain_text(self, v) if v is not None else "runs eagerly\n"
         print(text, file=file)
         return text
+
+
+def _pure(prog: Any) -> bool:
+    return not any(ins.op in ("mutate", "store", "opaque") and (
+        ins.op != "mutate" or ins.meta.get("external")) or ins.meta.get("impure")
+        for ins in prog.instrs)
+
+
+def _differs(got: Any, want: Any, where: str = "result") -> str | None:
+    """Where ``got`` differs from ``want`` (NaN equal to NaN), or None."""
+    if isinstance(want, (Tensor, np.ndarray)):
+        g = got._data if isinstance(got, Tensor) else got
+        w = want._data if isinstance(want, Tensor) else want
+        g, w = np.asarray(g), np.asarray(w)
+        if g.shape != w.shape or g.dtype != w.dtype:
+            return f"{where}: {g.dtype}{g.shape} against {w.dtype}{w.shape}"
+        if not np.array_equal(g, w, equal_nan=w.dtype.kind in "fc"):
+            return f"{where}: other values"
+        return None
+    if isinstance(want, (list, tuple)):
+        if not isinstance(got, (list, tuple)) or len(got) != len(want):
+            return f"{where}: other structure"
+        for k, (a, b) in enumerate(zip(got, want)):
+            why = _differs(a, b, f"{where}[{k}]")
+            if why:
+                return why
+        return None
+    if isinstance(want, dict):
+        if not isinstance(got, dict) or got.keys() != want.keys():
+            return f"{where}: other keys"
+        for k in want:
+            why = _differs(got[k], want[k], f"{where}[{k!r}]")
+            if why:
+                return why
+        return None
+    try:
+        same = got == want or (got != got and want != want)
+    except Exception:  # noqa: BLE001 - incomparable objects: identity decides
+        same = got is want
+    return None if same else f"{where}: {got!r} against {want!r}"
 
 
 def _graph_outputs(obj: Any) -> list[Tensor]:
