@@ -21,6 +21,7 @@ import numpy as np
 from ..core.mode import STATE
 from ..core.tensor import Tensor
 from .cache import FLAT, HOT, MAX_VARIANTS, Variant, leaf_key, shape_free
+from .check import checkable, sandbox_differs
 from .emit import Retrace, emit
 from .passes import RAISES, lower, simplify
 from .pytree import flatten, tensors_in, unflatten
@@ -216,11 +217,10 @@ class Compiled:
             return fprog, replay, src
 
         fprog, replay, src = build(None)
-        if eager is None and _pure(fprog) and bwd is None:
-            # A program with no writes and no random draws can be checked at once: run on
-            # the same inputs, it must give the eager result exactly. A mismatch means
-            # some NumPy work escaped the tracer; the function then runs eagerly.
-            why = _differs(replay(leaves), result)
+        if eager is None and bwd is None and checkable(fprog):
+            # The check replay (check.py): sandboxed on the state the trace started from,
+            # the program must reproduce the eager run exactly.
+            why = sandbox_differs(fprog, tracer.snapshots, leaves, result, emit)
             if why is not None:
                 self._give_up(f"the replayed program differs from the eager run ({why}): "
                               "some array work escaped the tracer")
@@ -286,46 +286,6 @@ class Compiled:
             text = explain_text(self, v) if v is not None else "runs eagerly\n"
         print(text, file=file)
         return text
-
-
-def _pure(prog: Any) -> bool:
-    return not any(ins.op in ("mutate", "store", "opaque") and (
-        ins.op != "mutate" or ins.meta.get("external")) or ins.meta.get("impure")
-        for ins in prog.instrs)
-
-
-def _differs(got: Any, want: Any, where: str = "result") -> str | None:
-    """Where ``got`` differs from ``want`` (NaN equal to NaN), or None."""
-    if isinstance(want, (Tensor, np.ndarray)):
-        g = got._data if isinstance(got, Tensor) else got
-        w = want._data if isinstance(want, Tensor) else want
-        g, w = np.asarray(g), np.asarray(w)
-        if g.shape != w.shape or g.dtype != w.dtype:
-            return f"{where}: {g.dtype}{g.shape} against {w.dtype}{w.shape}"
-        if not np.array_equal(g, w, equal_nan=w.dtype.kind in "fc"):
-            return f"{where}: other values"
-        return None
-    if isinstance(want, (list, tuple)):
-        if not isinstance(got, (list, tuple)) or len(got) != len(want):
-            return f"{where}: other structure"
-        for k, (a, b) in enumerate(zip(got, want)):
-            why = _differs(a, b, f"{where}[{k}]")
-            if why:
-                return why
-        return None
-    if isinstance(want, dict):
-        if not isinstance(got, dict) or got.keys() != want.keys():
-            return f"{where}: other keys"
-        for k in want:
-            why = _differs(got[k], want[k], f"{where}[{k!r}]")
-            if why:
-                return why
-        return None
-    try:
-        same = got == want or (got != got and want != want)
-    except Exception:  # noqa: BLE001 - incomparable objects: identity decides
-        same = got is want
-    return None if same else f"{where}: {got!r} against {want!r}"
 
 
 def _graph_outputs(obj: Any) -> list[Tensor]:

@@ -147,6 +147,8 @@ def _call(names: _Names, ins: Instr, extra: str = "") -> str:
 def _line(names: _Names, ins: Instr, plan: dict) -> list[str]:
     op = ins.op
     outs = ins.outs
+    if plan.get("sandbox") is not None and op in ("input", "load", "store"):
+        return _sandboxed(names, ins, plan["sandbox"])
     if op == "input":
         kind, k = ins.meta["target"]
         return [f"s{outs[0]} = a[{k}]._data" if kind == "input" else f"s{outs[0]} = a[{k}]"]
@@ -214,6 +216,18 @@ def _line(names: _Names, ins: Instr, plan: dict) -> list[str]:
             return [line, f"s{outs[0]} = np.asarray(s{outs[0]})"]
         return [line]
     raise ValueError(f"cannot emit {op}")
+
+
+def _sandboxed(names: _Names, ins: Instr, snapshots: dict) -> list[str]:
+    """The check replay (check.py): loads read copies of the arrays as the trace found
+    them, and writes of state are collected instead of made."""
+    if ins.op in ("input", "load"):
+        o = ins.outs[0]
+        return [f"s{o} = {names.name(snapshots[o], 'snap')}.copy()"]
+    what = ins.meta["what"]
+    tgt = _target_expr(names, ins.meta["target"])
+    value = names.lit(ins.args[0]) if ins.args else "None"
+    return [f"_STORED.append(({what!r}, {tgt}, {value}))"]
 
 
 def _kernel_call(names: _Names, ins: Instr, plan: dict) -> list[str]:
@@ -285,10 +299,12 @@ def _out_expr(names: _Names, spec: Any, made: dict | None = None) -> str:
     raise ValueError(spec)
 
 
-def source(prog: Program, names: _Names | None = None) -> tuple[str, _Names]:
+def source(prog: Program, names: _Names | None = None,
+           sandbox: dict | None = None) -> tuple[str, _Names]:
     names = names or _Names()
     plan = dict(prog.plan)
     plan["info"] = prog.info
+    plan["sandbox"] = sandbox
     lines = ["def replay(a):"]
     bufs = plan.get("buffer_specs", [])
     if bufs:
@@ -300,14 +316,19 @@ def source(prog: Program, names: _Names | None = None) -> tuple[str, _Names]:
     made: dict = {}
     ret = _out_expr(names, prog.outputs, made)
     lines.extend("    " + m for m in made.values())
+    if sandbox is not None:  # and the arrays it loaded, as the program left them
+        loaded = ", ".join(f"{o}: s{o}" for o in sandbox)
+        ret = f"{ret}, {{{loaded}}}"
     lines.append(f"    return {ret}")
     return "\n".join(lines) + "\n", names
 
 
-def emit(prog: Program) -> tuple[Any, str]:
-    """The replay function and its source."""
-    src, names = source(prog)
+def emit(prog: Program, sandbox: dict | None = None) -> tuple[Any, str]:
+    """The replay function and its source (``sandbox``: slot -> snapshot, see check.py)."""
+    src, names = source(prog, sandbox=sandbox)
     ns = names.ns
+    if sandbox is not None:
+        ns["_STORED"] = []
     code = compile(src, "<ag.compile>", "exec")
     exec(code, ns)
     return ns["replay"], src

@@ -104,6 +104,7 @@ class Tracer:
         self.n_random = 0
         self.graph_outputs: list = []  # outputs whose graph is live (set by the caller)
         self.since: int | None = None  # instructions recorded before the current primitive
+        self.snapshots: dict[int, Any] = {}  # load slot -> its array as first loaded
         self.group: dict[int, int] = {}  # slot -> id of the array owning its memory
         self.owners: list[Any] = []  # keeps those owners alive
         self.external: set[int] = set()  # groups of loaded/input arrays
@@ -247,6 +248,7 @@ class Tracer:
             d = np.asarray(d)
         v = _view(d, TracedArray)
         slot = self._new_slot(v, d)
+        self.snapshots[slot] = d.copy()  # for the check replay (check.py)
         op = "input" if target[0] == "input" else "load"
         self.emit(op, outs=[slot], meta={"target": target})
         self.external.add(self.group[slot])
@@ -294,6 +296,7 @@ class Tracer:
         self.slot_of[id(v)] = slot
         self.keep.append(v)
         self.emit("input", outs=[slot], meta={"target": ("array", k)})
+        self.snapshots[slot] = np.array(x, copy=True)
         owner = _owner(v)
         self.group[slot] = id(owner)
         self.owners.append(owner)
