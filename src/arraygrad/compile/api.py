@@ -24,6 +24,7 @@ from .cache import FLAT, HOT, MAX_VARIANTS, Variant, leaf_key, shape_free
 from .check import checkable, sandbox_differs
 from .emit import Retrace, emit
 from .passes import RAISES, lower, simplify
+from .program import walk_spec
 from .pytree import flatten, tensors_in, unflatten
 from .reach import python_scalars, reachable
 from .trace import Tracer
@@ -185,7 +186,7 @@ class Compiled:
         eager = None
         fusion = _fusion_backend(self.fusion)
         bwd = None
-        if any(spec == "tensor_rg" for spec in _out_kinds(prog.outputs)):
+        if any(part[0] == "tensor_rg" for part in walk_spec(prog.outputs)):
             parts = split(prog, vjp[0], vjp[2], simplify) if vjp else \
                 "no leaf that requires grad was found"
             if isinstance(parts, str):
@@ -337,18 +338,6 @@ def _differentiable(forward: Callable, backward: Callable, targets: list) -> Cal
         return result
 
     return replay
-
-
-def _out_kinds(spec: Any):
-    if isinstance(spec, tuple) and spec:
-        yield spec[0]
-        for part in spec[1:]:
-            if isinstance(part, list):
-                for s in part:
-                    if isinstance(s, tuple) and len(s) == 2 and not isinstance(s[0], str):
-                        yield from _out_kinds(s[1])
-                    else:
-                        yield from _out_kinds(s)
 
 
 def _captured(prog: Any) -> list[Tensor]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Ref", "Instr", "Program", "refs_in", "map_refs", "EFFECTS"]
+__all__ = ["Ref", "Instr", "Program", "refs_in", "map_refs", "EFFECTS", "walk_spec"]
 
 
 class Ref:
@@ -112,3 +112,20 @@ class Program:
 
     def out_slots(self) -> list[int]:
         return refs_in(self.outputs)
+
+
+def walk_spec(spec: Any):
+    """Every part of an output description (trace.Tracer._outputs), containers first."""
+    if not isinstance(spec, tuple) or not spec:
+        return
+    yield spec
+    kind = spec[0]
+    if kind in ("list", "tuple"):
+        for s in spec[1]:
+            yield from walk_spec(s)
+    elif kind == "namedtuple":
+        for s in spec[2]:
+            yield from walk_spec(s)
+    elif kind == "dict":
+        for _, s in spec[1]:
+            yield from walk_spec(s)

@@ -23,7 +23,7 @@ import numpy as np
 
 from ..core.mode import STATE as _GRAD_STATE
 from ..core.tensor import Tensor
-from .program import Instr, Program, Ref
+from .program import Instr, Program, Ref, walk_spec
 from .pytree import tensors_in
 from .tracearray import ACTIVE as STATE
 from .tracearray import TracedArray, plain, unwrap
@@ -604,9 +604,9 @@ class Tracer:
         # ``return loss.item()``: values read after the last operation, returned, by a
         # function that returns no arrays (whose choice they could have steered), steered
         # nothing the program does: they are results, not guards.
-        kinds = set(_spec_kinds(outputs))
+        kinds = {part[0] for part in walk_spec(outputs)}
         if kinds <= {"read", "value", "list", "tuple", "dict"}:
-            returned = {r for r in _spec_reads(outputs)}
+            returned = {part[1].slot for part in walk_spec(outputs) if part[0] == "read"}
             for ins in reversed(self.instrs):
                 if ins.op == "guard" and ins.outs[0] in returned:
                     ins.meta["result_only"] = True
@@ -673,32 +673,6 @@ def _plain_tree(obj: Any) -> None:
         meta = t._meta
         if meta is not None and meta.grad is not None:
             meta.grad._data = plain(meta.grad._data)
-
-
-def _spec_kinds(spec: Any):
-    kind = spec[0]
-    yield kind
-    if kind in ("list", "tuple"):
-        for s in spec[1]:
-            yield from _spec_kinds(s)
-    elif kind == "namedtuple":
-        for s in spec[2]:
-            yield from _spec_kinds(s)
-    elif kind == "dict":
-        for _, s in spec[1]:
-            yield from _spec_kinds(s)
-
-
-def _spec_reads(spec: Any):
-    kind = spec[0]
-    if kind == "read":
-        yield spec[1].slot
-    elif kind in ("list", "tuple"):
-        for s in spec[1]:
-            yield from _spec_reads(s)
-    elif kind == "dict":
-        for _, s in spec[1]:
-            yield from _spec_reads(s)
 
 
 def _iter_refs(*objs: Any):

@@ -12,7 +12,7 @@ from typing import Any
 from ..core.mode import STATE
 from ..core.node import GraphError
 from ..core.tensor import Tensor
-from .program import EFFECTS, Instr, Program, Ref
+from .program import EFFECTS, Instr, Program, Ref, walk_spec
 
 __all__ = ["split", "attach"]
 
@@ -48,28 +48,11 @@ def split(prog: Program, start: int, grad_refs: list,
                   for i, r in enumerate(residual)] + bwd.instrs
     fwd = Program(fwd_instrs, prog.n_inputs, ("tuple", [
         prog.outputs, ("tuple", [("array", Ref(r)) for r in residual]),
-        ("list", list(_rg_specs(prog.outputs)))]), None, prog.info)
+        ("list", [part for part in walk_spec(prog.outputs) if part[0] == "tensor_rg"])]),
+        None, prog.info)
     fwd.plan["group"] = prog.plan["group"]
     fwd = simplify(fwd)
     return fwd, bwd
-
-
-def _rg_specs(spec: Any):
-    """The output specs of outputs that carry a graph, in order."""
-    if not isinstance(spec, tuple) or not spec:
-        return
-    kind = spec[0]
-    if kind == "tensor_rg":
-        yield spec
-    elif kind in ("list", "tuple"):
-        for s in spec[1]:
-            yield from _rg_specs(s)
-    elif kind == "namedtuple":
-        for s in spec[2]:
-            yield from _rg_specs(s)
-    elif kind == "dict":
-        for _, s in spec[1]:
-            yield from _rg_specs(s)
 
 
 def attach(rg_outputs: list[Tensor], leaves: list[Tensor], backward: Any,
