@@ -10,14 +10,12 @@ steady state; ``bench/compile_costs.py`` measures what those first calls cost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
 import arraygrad as ag
 
 from .arraygrad_impl import ArraygradPeer
-from .base import Thunk, Unsupported
+from .base import Thunk
 
 
 def _warm(fn: Thunk) -> Thunk:
@@ -76,7 +74,3 @@ class ArraygradFastPeer(ArraygradCompilePeer):
         except ImportError as e:  # the runner reports the peer as skipped
             raise ImportError("arraygrad-fast needs numba (pip install arraygrad[fast])") from e
 
-    def w3(self, x0: float, n: int) -> Any:
-        if n > 20_000:
-            raise Unsupported("a 100,000-op kernel takes numba minutes to compile")
-        return super().w3(x0, n)
