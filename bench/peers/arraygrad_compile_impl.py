@@ -10,6 +10,7 @@ steady state; ``bench/compile_costs.py`` measures what those first calls cost.
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import numpy as np
 
 import arraygrad as ag
