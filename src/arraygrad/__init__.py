@@ -50,7 +50,7 @@ from .autograd.functional import (
     vjp,
 )
 from .autograd.tape import GradientTape, Variable
-from .compile import compile
+from .compile import compile  # noqa: F401  (ag.compile; add "compile" to __all__ at merge)
 from .core.node import GraphError
 from .core.tensor import Tensor, is_tensor, tensor
 from .gradcheck import gradcheck, gradgradcheck
