@@ -47,6 +47,7 @@ def _fused_prims() -> dict[Any, str]:
 
     table = {
         ew.sin_grad.prim.fwd: "({0} * np.cos({1}))",
+        ew.cos_grad.prim.fwd: "(-({0} * np.sin({1})))",
         ew.tanh_grad.prim.fwd: "({0} * (1.0 - {1} * {1}))",
         ew.div_grad_y.prim.fwd: "(-({0} * {1}) / ({2} * {2}))",
         nnops.relu.prim.fwd: _MAX.replace("{1}", "0.0"),
