@@ -49,6 +49,9 @@ RESULTS_MD = os.path.join(HERE, "RESULTS.md")
 # seconds one worker may take before it is killed (full run; --quick uses a third)
 TIMEOUTS = {"check": 300, "W1": 180, "W2": 180, "W3": 420, "W4": 180, "W5peak": 240, "W5long": 420}
 
+# peers whose first calls compile for minutes (torch.compile's inductor on this CPU)
+SLOW_FIRST_CALL = {"torch-compile": 5}
+
 NOISY = 0.10  # others' share of the machine above which a cell is marked as suspect
 
 # rows whose ratios to NumPy / PyTorch mean something (absolute RSS readings do not);
@@ -135,7 +138,7 @@ def run_worker(lib: str, task: str, quick: bool, verbose: bool) -> tuple[list[di
     cmd = [sys.executable, os.path.join(HERE, "worker.py"), lib, task]
     if quick:
         cmd.append("--quick")
-    timeout = TIMEOUTS[task] / (3 if quick else 1)
+    timeout = TIMEOUTS[task] / (3 if quick else 1) * SLOW_FIRST_CALL.get(lib, 1)
     meter = CpuMeter()
     # own session: on timeout the whole process group (and any helper it forked) is killed
     proc = subprocess.Popen(

@@ -35,7 +35,10 @@ from bench.peers import base  # noqa: E402
 PEERS = {}
 for _name, _mod, _cls in (("numpy", "numpy_impl", "NumpyPeer"),
                           ("torch", "torch_impl", "TorchPeer"),
-                          ("arraygrad", "arraygrad_impl", "ArraygradPeer")):
+                          ("arraygrad", "arraygrad_impl", "ArraygradPeer"),
+                          ("arraygrad-compile", "arraygrad_compile_impl",
+                           "ArraygradCompilePeer"),
+                          ("arraygrad-fast", "arraygrad_compile_impl", "ArraygradFastPeer")):
     try:
         module = __import__(f"bench.peers.{_mod}", fromlist=[_cls])
         PEERS[_name] = getattr(module, _cls)()
@@ -73,20 +76,41 @@ def side_by_side(label: str, thunks: dict, scale: float, unit: str, rounds: int 
     return best
 
 
+def _thunks(make) -> dict:
+    """``{peer: make(peer)}`` for the peers that support the workload."""
+    out = {}
+    for k, p in PEERS.items():
+        try:
+            out[k] = make(p)
+        except base.Unsupported:
+            pass
+    return out
+
+
+def _compiled_ratios(r: dict, ref: str = "numpy") -> None:
+    if ref not in r:
+        return
+    cells = [f"{k}/{ref} {r[k] / r[ref]:.2f}" for k in ("arraygrad", "arraygrad-compile",
+                                                          "arraygrad-fast") if k in r]
+    print("   " + "; ".join(cells))
+
+
 def main(which: list[str]) -> None:
     if "W1" in which:
         x0, n = base.w1_x0(), 200
-        fb = side_by_side("W1 fwd+bwd", {k: p.w1_fwd_bwd(x0, n) for k, p in PEERS.items()},
+        fb = side_by_side("W1 fwd+bwd", _thunks(lambda p: p.w1_fwd_bwd(x0, n)),
                           1e6 / n, "us/op")
-        f = side_by_side("W1 fwd no-grad", {k: p.w1_fwd(x0, n) for k, p in PEERS.items()},
+        _compiled_ratios(fb)
+        f = side_by_side("W1 fwd no-grad", _thunks(lambda p: p.w1_fwd(x0, n)),
                          1e6 / n, "us/op")
+        _compiled_ratios(f)
         print(f"   ratio fwd+bwd ours/torch {fb['arraygrad'] / fb['torch']:.2f} (target 0.75); "
               f"no-grad ours/numpy {f['arraygrad'] / f['numpy']:.2f} (target 1.3)")
     if "W3" in which:
         for n in (10_000, 100_000):
-            r = side_by_side(f"W3 chain {n}", {k: p.w3(base.W3_X0, n) for k, p in PEERS.items()
-                                               if k != "numpy"}, 1e6 / n, "us/op",
-                             rounds=3 if n > 10_000 else 5)
+            r = side_by_side(f"W3 chain {n}", _thunks(lambda p, n=n: p.w3(base.W3_X0, n)),
+                             1e6 / n, "us/op", rounds=3 if n > 10_000 else 5)
+            _compiled_ratios(r)
             print(f"   ratio ours/torch {r['arraygrad'] / r['torch']:.2f} (target 0.5)")
     if "W4" in which:
         A, w, v = base.w4_data()
@@ -98,9 +122,10 @@ def main(which: list[str]) -> None:
     if "W2" in which:
         for size in ("small", "large"):
             W1, W2, X, Y = base.w2_data(size)
-            steps = {k: p.w2_step(W1, W2, X, Y, base.W2_LR, base.W2_LAM)[0]
-                     for k, p in PEERS.items()}
+            data = (W1, W2, X, Y)
+            steps = _thunks(lambda p, d=data: p.w2_step(*d, base.W2_LR, base.W2_LAM)[0])
             r = side_by_side(f"W2 {size}", steps, 1e3, "ms", rounds=5)
+            _compiled_ratios(r)
             print(f"   ratio ours/numpy {r['arraygrad'] / r['numpy']:.2f} (target 1.05)")
 
 

@@ -20,6 +20,9 @@ PEERS: dict[str, tuple[str, str]] = {
     "jax": ("jax_impl", "JaxPeer"),
     "jax-jit": ("jax_impl", "JaxJitPeer"),
     "arraygrad": ("arraygrad_impl", "ArraygradPeer"),
+    "arraygrad-compile": ("arraygrad_compile_impl", "ArraygradCompilePeer"),
+    "arraygrad-fast": ("arraygrad_compile_impl", "ArraygradFastPeer"),
+    "torch-compile": ("torch_compile_impl", "TorchCompilePeer"),
 }
 
 

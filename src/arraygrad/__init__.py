@@ -50,6 +50,7 @@ from .autograd.functional import (
     vjp,
 )
 from .autograd.tape import GradientTape, Variable
+from .compile import compile
 from .core.node import GraphError
 from .core.tensor import Tensor, is_tensor, tensor
 from .gradcheck import gradcheck, gradgradcheck
@@ -61,7 +62,7 @@ __version__ = "0.2.0"
 __all__ = [
     "Tensor", "tensor", "is_tensor", "autograd", "numpy", "ops", "no_grad", "enable_grad",
     "set_grad_enabled", "is_grad_enabled", "gradcheck", "gradgradcheck", "stop_gradient",
-    "GraphError", "astype",
+    "GraphError", "astype", "compile",
     "grad", "value_and_grad", "vjp", "jvp", "linearize", "jacobian", "jacrev", "jacfwd",
     "hessian", "hvp", "vhp", "elementwise_grad", "make_vjp", "holomorphic_grad", "grad_named",
     "hessian_vector_product", "vector_jacobian_product", "GradientTape", "Variable",

@@ -50,6 +50,8 @@ def _parser(prog: str) -> tuple[argparse.ArgumentParser, argparse.ArgumentParser
                       help="seed of the split, the initial weights and the shuffling")
     demo.add_argument("--out", default=DEFAULTS["out"], help="folder for the pictures")
     demo.add_argument("--no-progress", action="store_true", help="no progress bar")
+    demo.add_argument("--compile", action="store_true",
+                      help="run the training step through ag.compile (same numbers, faster)")
     sub.add_parser("version", help="print the version")
     return parser, demo
 
@@ -74,7 +76,8 @@ def main(argv: list[str] | None = None, prog: str = "arraygrad") -> int:
             run_demo(epochs=args.epochs, hidden=args.hidden, lr=args.lr,
                      weight_decay=args.weight_decay, batch_size=args.batch_size,
                      seed=args.seed, out=args.out, momentum=args.momentum,
-                     progress=not args.no_progress)
+                     progress=not args.no_progress,
+                     compile=args.compile)
         except (OSError, DivergedError, ValueError) as e:
             # the user's input was wrong, not the program: one line, no traceback
             print(f"{prog} demo: error: {e}", file=sys.stderr)

@@ -15,6 +15,7 @@ import numpy as np
 
 from ._backend import parse_device
 from ._printing import tensor_repr, tensor_str
+from .core.mode import SWITCHES
 from .core.primitive import (
     WRITE_INTO,
     become,
@@ -361,8 +362,19 @@ Tensor.imag = property(lambda self: ew.imag(self))
 
 # ---------------------------------------------------------------------------- printing, devices
 
-Tensor.__repr__ = tensor_repr
-Tensor.__str__ = tensor_str
+def _printed(show):
+    def method(self: Tensor) -> str:
+        tracer = SWITCHES.tracer
+        if tracer is not None:  # ag.compile cannot replay a print: it runs eagerly
+            tracer.mark_unsafe("a traced value was printed")
+        return show(self)
+
+    method.__name__ = show.__name__
+    return method
+
+
+Tensor.__repr__ = _printed(tensor_repr)
+Tensor.__str__ = _printed(tensor_str)
 
 
 def _to(self: Tensor, *args: Any, device: Any = None, dtype: Any = None,

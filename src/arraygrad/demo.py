@@ -183,10 +183,12 @@ def run_demo(epochs: int = DEFAULTS["epochs"], hidden: int = DEFAULTS["hidden"],
              lr: float = DEFAULTS["lr"], weight_decay: float = DEFAULTS["weight_decay"],
              batch_size: int = DEFAULTS["batch_size"], seed: int = DEFAULTS["seed"],
              out: str | Path = DEFAULTS["out"], momentum: float = DEFAULTS["momentum"],
-             progress: bool = True, stream: TextIO | None = None) -> dict[str, Any]:
+             progress: bool = True, stream: TextIO | None = None,
+             compile: bool = False) -> dict[str, Any]:
     """Train seed 004's network on the digits; print, plot, draw. Returns the results:
     ``history`` (per epoch), ``test_accuracy``, ``train_accuracy``, ``seconds`` (training
-    and evaluation, without the pictures), ``files`` (what was written), ``notes``."""
+    and evaluation, without the pictures), ``files`` (what was written), ``notes``.
+    ``compile=True`` (``--compile``) runs the training step through ``ag.compile``."""
     out_msg = sys.stdout if stream is None else stream
     t_start = time.perf_counter()
 
@@ -218,6 +220,19 @@ def run_demo(epochs: int = DEFAULTS["epochs"], hidden: int = DEFAULTS["hidden"],
     say(f"  hidden={hidden} lr={lr} momentum={momentum} lambda={weight_decay} "
         f"batch_size={batch_size} epochs={epochs} seed={seed}")
 
+    def train_step(xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor]:
+        parts = model.objective(xb, yb, weight_decay)
+        opt.zero_grad()
+        parts["J"].backward()
+        opt.step()
+        return parts["J"], parts["L"]
+
+    if compile:  # --compile: the step traced once per batch shape, then replayed
+        from .compile import compile as ag_compile
+
+        step = ag_compile(train_step)
+    else:
+        step = train_step
     bar = _progress(epochs * len(loader), out_msg, progress, notes)
     for note in notes:
         say("note: " + note)
@@ -231,18 +246,16 @@ def run_demo(epochs: int = DEFAULTS["epochs"], hidden: int = DEFAULTS["hidden"],
             # a diverging run is caught just below, by its non-finite objective, with the
             # epoch; NumPy's overflow warnings on the way there would only bury that message
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                parts = model.objective(xb, yb, weight_decay)
-                J = parts["J"]
-                if not math.isfinite(float(J)):
-                    bar.close()
-                    raise DivergedError(
-                        f"training diverged: the objective J became {float(J)} in epoch "
-                        f"{epoch} (batch {batch} of {len(loader)}) with lr={lr}; the learning "
-                        f"rate is too large for this network: try a smaller one, e.g. "
-                        f"--lr {lr / 10:g}")
-                opt.zero_grad()
-                J.backward()
-                opt.step()
+                J, L = step(xb, yb)
+            parts = {"L": L}
+            # checked after the step: a float() inside a compiled step would re-trace it
+            if not math.isfinite(float(J)):
+                bar.close()
+                raise DivergedError(
+                    f"training diverged: the objective J became {float(J)} in epoch "
+                    f"{epoch} (batch {batch} of {len(loader)}) with lr={lr}; the learning "
+                    f"rate is too large for this network: try a smaller one, e.g. "
+                    f"--lr {lr / 10:g}")
             n = len(yb)
             sum_J += float(J) * n
             sum_L += float(parts["L"]) * n

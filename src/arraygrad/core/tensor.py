@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .. import _backend
-from .mode import STATE
+from .mode import STATE, SWITCHES
 from .node import AccumulateGrad
 
 __all__ = ["Tensor", "tensor", "is_tensor"]
@@ -456,6 +456,8 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False, device: An
         if out._node is not None:
             raise RuntimeError("tensor(..., requires_grad=True) needs data without a graph")
         out.requires_grad_(True)
+    if SWITCHES.tracer is not None:  # ag.compile: made inside a traced step, a constant of it
+        SWITCHES.tracer.fresh(out)
     return out
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from ..core.mode import SWITCHES
 from ..core.tensor import Tensor
 from ..ops import elementwise as _ew
 from ..ops import nn as _nn
@@ -265,15 +266,22 @@ def dropout(input: Any, p: float = 0.5, training: bool = True, inplace: bool = F
         return x
     if p == 1.0:
         return x * np.zeros((), dtype=x.dtype)
-    if generator is None:
-        u = np.random.random_sample(x.shape)
-    else:
-        rng = generator if isinstance(generator, np.random.Generator) else \
-            np.random.default_rng(generator)
-        u = rng.random(x.shape)
+    tracer = SWITCHES.tracer  # ag.compile: the draw is an op of the program, fresh per call
+    u = _uniform(generator, x.shape) if tracer is None else \
+        tracer.draw(_uniform, (generator, x.shape), {})
     mask = (u >= p).astype(x.dtype)
     mask *= np.asarray(1.0 / (1.0 - p), dtype=x.dtype)
     return x * mask
+
+
+def _uniform(generator: Any, shape: tuple) -> np.ndarray:
+    """Uniform [0, 1) numbers from ``generator`` (a Generator, a seed, or None: NumPy's
+    global generator)."""
+    if generator is None:
+        return np.random.random_sample(shape)
+    rng = generator if isinstance(generator, np.random.Generator) else \
+        np.random.default_rng(generator)
+    return rng.random(shape)
 
 
 def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as _np
 
+from ..core.mode import SWITCHES
 from ..core.tensor import Tensor
 
 __all__ = [
@@ -26,7 +27,8 @@ def _wrapped(fn: Any) -> Any:
     def draw(*args: Any, **kwargs: Any) -> Any:
         args = tuple(a._data if isinstance(a, Tensor) else a for a in args)
         kwargs = {k: (v._data if isinstance(v, Tensor) else v) for k, v in kwargs.items()}
-        out = fn(*args, **kwargs)
+        tracer = SWITCHES.tracer  # ag.compile: a draw is an op of the program, fresh per call
+        out = fn(*args, **kwargs) if tracer is None else tracer.draw(fn, args, kwargs)
         return Tensor._make(_np.asarray(out)) if isinstance(out, (_np.ndarray, _np.generic)) \
             else out
 
@@ -57,6 +59,8 @@ default_rng = _np.random.default_rng
 
 def shuffle(x: Any) -> None:
     """Shuffle in place along the first axis (the tensor's version moves)."""
+    if SWITCHES.tracer is not None:
+        SWITCHES.tracer.mark_unsafe("random.shuffle permutes in place")
     if isinstance(x, Tensor):
         _np.random.shuffle(x._data)
         x._version += 1
@@ -66,5 +70,5 @@ def shuffle(x: Any) -> None:
 
 def bernoulli(p: Any, size: Any = None) -> Tensor:
     p = p._data if isinstance(p, Tensor) else p
-    return Tensor._make((_np.random.random_sample(size if size is not None else _np.shape(p))
-                         < p).astype(float))
+    u = random_sample(size if size is not None else _np.shape(p))._data
+    return Tensor._make((u < p).astype(float))

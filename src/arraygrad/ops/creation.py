@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._backend import array_module
+from ..core.mode import SWITCHES
 from ..core.tensor import Tensor
 
 __all__ = [
@@ -14,7 +15,14 @@ __all__ = [
     "identity", "zeros_like", "ones_like", "full_like", "empty_like", "tri",
 ]
 
-wrap = Tensor._make
+
+
+def wrap(data: Any) -> Tensor:
+    t = Tensor._make(data)
+    if SWITCHES.tracer is not None:  # ag.compile: made inside a traced step, a constant of it
+        SWITCHES.tracer.fresh(t)
+    return t
+
 
 
 def _leaf(data: Any, requires_grad: bool) -> Tensor:

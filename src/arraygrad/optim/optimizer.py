@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core.mode import no_grad
+from ..core.mode import SWITCHES, no_grad
 from ..core.tensor import Tensor
 
 __all__ = ["Optimizer", "required"]
@@ -107,6 +107,12 @@ class Optimizer:
     def step(self, closure: Callable | None = None) -> Any:
         """One update of every parameter that has a gradient. ``closure`` (optional)
         re-evaluates the model and returns the loss."""
+        tracer = SWITCHES.tracer
+        if tracer is not None:  # ag.compile: replayed as Python (Adam's step count lives here)
+            return tracer.opaque(self._step, (closure,), {}, f"{type(self).__name__}.step")
+        return self._step(closure)
+
+    def _step(self, closure: Callable | None) -> Any:
         loss = None
         if closure is not None:
             from ..core.mode import enable_grad
