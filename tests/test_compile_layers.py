@@ -61,7 +61,7 @@ def _run(act, loss, opt_name, compiled, fusion, steps=4):
     fn = ag.compile(step, fallback=False, fusion=fusion) if compiled else step
     np.random.seed(3)  # dropout draws from NumPy's global generator
     losses = [float(fn(x, y)) for _ in range(steps)]
-    params = [p.numpy().copy() for p in model.parameters()]
+    params = [p.detach().numpy().copy() for p in model.parameters()]
     state = [np.asarray(v.numpy() if isinstance(v, ag.Tensor) else v)
              for p in model.parameters() for v in opt.state.get(p, {}).values()]
     return losses, params, state

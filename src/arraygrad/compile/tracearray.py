@@ -288,10 +288,19 @@ def _array(a, dtype=None, *args, copy=True, **kwargs):
     if STATE.tracer is not None and _holds_traced(a) and not args and not kwargs.get("subok"):
         if type(a) is not TracedArray:
             return _stacked(a, dtype)
-        if copy or (dtype is not None and np.dtype(dtype) != a.dtype):
+        if _copy_always(copy) or (dtype is not None and np.dtype(dtype) != a.dtype):
             return a.astype(dtype if dtype is not None else a.dtype, copy=True)
         return a
     return _ORIGINAL["array"](a, dtype, *args, copy=copy, **kwargs)
+
+
+def _copy_always(copy: Any) -> bool:
+    # numpy.array's copy=: True / False / None, or NumPy's _CopyMode (SciPy passes
+    # IF_NEEDED), whose truth value NumPy refuses
+    mode = getattr(np, "_CopyMode", None)
+    if mode is not None and isinstance(copy, mode):
+        return copy is mode.ALWAYS
+    return bool(copy)
 
 
 def _ascontiguousarray(a, dtype=None, **kwargs):

@@ -410,11 +410,15 @@ def meshgrid(*args: Any, indexing: str = "xy", name: Any = None) -> list:
 def function(func: Any = None, input_signature: Any = None, autograph: _b.bool = True,
              jit_compile: Any = None, reduce_retracing: _b.bool = False,
              experimental_relax_shapes: Any = None, **kwargs: Any) -> Any:
-    """``@tf.function``: for now the function runs eagerly, as written (no staging: the
-    same results as TensorFlow's, without its speed)."""
-    if func is None:
-        return lambda f: f
-    return func
+    """``@tf.function``: the function staged by ``arraygrad.compile`` (traced once per
+    input signature, then replayed; Python values read from tensors become guards).
+    ``reduce_retracing`` traces once per rank instead of per shape."""
+    from ...compile import compile as _compile
+
+    def stage(f: Any) -> Any:
+        return _compile(f, shapeless=_b.bool(reduce_retracing or experimental_relax_shapes))
+
+    return stage if func is None else stage(func)
 
 _MATH = dict(
     exp=exp, log=log, sin=sin, cos=cos, tan=tan, tanh=tanh, sqrt=sqrt, square=square, abs=abs,

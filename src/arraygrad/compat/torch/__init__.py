@@ -602,3 +602,19 @@ def _install_tensor_methods() -> None:
 _install_tensor_methods()
 _torch_methods.install()
 _set_style("torch")
+
+
+def compile(model: Any = None, *, fullgraph: bool = False, dynamic: Any = None,  # noqa: A001
+            backend: Any = "inductor", mode: Any = None, options: Any = None,
+            disable: bool = False) -> Any:
+    """``torch.compile(model_or_fn)``: staged by ``arraygrad.compile`` (a compiled Module
+    keeps ``.parameters()`` and its other attributes). ``fullgraph=True`` raises where
+    PyTorch would break the graph instead of running that function eagerly;
+    ``dynamic=True`` traces once per rank instead of per shape; ``backend`` and ``mode``
+    are accepted and have no effect (there is one back end)."""
+    from ...compile import compile as _compile
+
+    def stage(m: Any) -> Any:
+        return m if disable else _compile(m, shapeless=bool(dynamic), fallback=not fullgraph)
+
+    return stage if model is None else stage(model)

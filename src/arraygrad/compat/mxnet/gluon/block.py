@@ -9,7 +9,7 @@ names (``hidden.weight``).
 
 A HybridBlock's ``forward(x)`` passes its parameters' arrays to ``hybrid_forward(F, x,
 **params)``, first finishing deferred initialisation from ``x`` (``infer_shape``).
-``hybridize()`` records a flag only: compiled by ag.compile, wired in integration.
+``hybridize()`` stages a HybridBlock's forward with ``arraygrad.compile``.
 """
 
 from __future__ import annotations
@@ -306,21 +306,34 @@ class HybridBlock(Block):
     the input define ``infer_shape(x, *args)``: it runs at the first call, before the
     deferred initialisation is finished.
 
-    ``hybridize()`` only records the request (``self._active``); compiled by ag.compile:
-    wired in integration. Until then a hybridized block runs eagerly, with the same
-    results.
+    ``hybridize()`` stages ``forward`` with ``arraygrad.compile`` (MXNet's CachedOp): the
+    same results, replayed without graph objects.
     """
 
     def __init__(self, prefix: str | None = None, params: ParameterDict | None = None) -> None:
         super().__init__(prefix=prefix, params=params)
         self._active = False
         self._flags: dict = {}
+        self._compiled: Any = None
 
     def hybridize(self, active: bool = True, **kwargs: Any) -> None:
-        # compiled by ag.compile: wired in integration
+        """Stage this block's forward with ``arraygrad.compile`` from the next call on (the
+        first call finishes a deferred initialisation eagerly); ``active=False`` undoes it."""
         self._active = bool(active)
         self._flags = dict(kwargs)
+        self._compiled = None
         super().hybridize(active, **kwargs)
+
+    def __call__(self, *args: Any) -> Any:
+        if not self._active or self._forward_pre_hooks or self._forward_hooks:
+            return super().__call__(*args)
+        if self._compiled is None:
+            if any(p._deferred_init for p in self.collect_params().values()):
+                return super().__call__(*args)  # shapes come from this first call: eager
+            from ....compile import compile as _compile
+
+            self._compiled = _compile(self.forward)
+        return self._compiled(*args)
 
     def infer_shape(self, *args: Any) -> None:
         raise RuntimeError(
