@@ -8,6 +8,7 @@ import numpy as np
 
 from ..core.primitive import defvjp, defvjp_variadic, primitive
 from ..core.tensor import Tensor
+from ..core.views import declare_view
 from ._compose import as_tensor, composite, no_out, records
 
 
@@ -83,6 +84,20 @@ def broadcast_to(x, shape):
 
 # The engine's unbroadcast sums the gradient back to x's shape.
 defvjp(broadcast_to, lambda g, ans, x, shape: g, save=False)
+
+
+def _by_rule(op: Any) -> Any:
+    """A view that moves every element of its base once (a permutation of the elements):
+    the base it writes back is the inverse view of the new value, which is its VJP rule
+    applied to that value."""
+    rule = op.prim.vjps[0]
+    return lambda base, rest, kwargs: lambda old, new: rule(new, None, old, *rest, **kwargs)
+
+
+for _op in (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze):
+    declare_view(_op, _by_rule(_op))
+# NumPy's broadcast views are read-only; arraygrad cannot write one back either.
+declare_view(broadcast_to, None)
 
 
 def _offsets(arrays: tuple, axis: int) -> list[int]:

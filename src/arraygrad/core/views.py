@@ -1,0 +1,126 @@
+"""Views while recording: an in-place write through a view changes the tensor it views.
+
+Outside a graph a view shares memory with its base (NumPy's views), so a write through it
+changes the base by itself. Inside a graph an in-place op is recorded out of place and the
+tensor *becomes* the result (``primitive.become``), which would leave the base behind:
+values would depend on whether gradients are on. So a view made while recording remembers
+its base (weakly) and how to write back into it; after an in-place op on it, ``propagate``
+rebases the base (its value as NumPy's, its graph "base with that region replaced by the
+view's new value", PyTorch's CopySlices), up the chain of bases, and then regenerates every
+live view of the root from its new value, so sibling views and views of views agree too.
+
+A view op declares itself with ``declare_view(op, write_back_of)`` next to its forward; the
+one record path (``primitive.call``) calls ``prim.view`` for the results of such ops only,
+so tensors that are not views pay nothing.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .mode import STATE
+from .primitive import become, old_self
+from .tensor import Tensor
+
+__all__ = ["ViewOf", "declare_view", "check_writable", "propagate"]
+
+
+class ViewOf:
+    """What a view made while recording knows of its base (kept in ``Tensor._meta.view``)."""
+
+    __slots__ = ("base", "redo", "write_back", "what")
+
+    def __init__(self, base: Tensor, redo: Callable, write_back: Callable | None,
+                 what: str) -> None:
+        self.base = weakref.ref(base)  # a view never keeps its base alive
+        self.redo = redo  # redo(base) -> the view of base, recorded
+        # write_back(old_base, new_view) -> the new base, recorded; None: not supported
+        self.write_back = write_back
+        self.what = what
+
+
+def declare_view(op: Callable, write_back_of: Callable | None) -> None:
+    """Make ``op`` (a primitive whose first argument is the base) mark its recorded results
+    that share memory with the base. ``write_back_of(base, rest, kwargs)`` (``rest``: the
+    arguments after the base; it must not keep ``base``) gives
+    ``write_back(old_base, new_view)``, or None for a view that cannot be written back (an
+    in-place write through it then raises); ``write_back_of=None``: never supported."""
+
+    def mark(result: Tensor, args: tuple, kwargs: dict) -> None:
+        x = args[0]
+        if not isinstance(x, Tensor) or not _shares_memory(result._data, x._data):
+            return
+        rest = args[1:]  # (never the base itself: the closures must not keep it alive)
+        info = ViewOf(x, lambda base: op(base, *rest, **kwargs),
+                      None if write_back_of is None else write_back_of(x, rest, kwargs),
+                      op.__name__)
+        result._leaf_meta().view = info
+        if x._node is not None:  # a leaf base that records cannot be written in place
+            meta = x._leaf_meta()
+            if meta.views is None:
+                meta.views = weakref.WeakSet()
+            meta.views.add(result)
+
+    op.prim.view = mark
+
+
+def _shares_memory(a: Any, b: Any) -> bool:
+    # NumPy only: an immutable backend (Dask) has no views to write through.
+    return type(a) is np.ndarray and type(b) is np.ndarray and np.may_share_memory(a, b)
+
+
+def _view_info(t: Tensor) -> ViewOf | None:
+    meta = t._meta
+    return None if meta is None else meta.view
+
+
+def check_writable(t: Tensor, what: str) -> None:
+    """Raise, before anything changes, when a recorded in-place write into ``t`` could not
+    be carried to the tensors ``t`` views."""
+    info = _view_info(t)
+    while info is not None:
+        base = info.base()
+        if base is None:  # the base was freed: nothing left to keep in step
+            return
+        if info.write_back is None:
+            raise RuntimeError(
+                f"{what}: in-place write into a view made by {info.what} while recording; "
+                f"arraygrad cannot write it back into the tensor it views (shape "
+                f"{base.shape}), so the two would diverge. Call .clone() on the view first "
+                "and write into the copy (or do the update under `with ag.no_grad():`)."
+            )
+        if base._node is None and base._rg and base._rg <= STATE.level:
+            raise RuntimeError(
+                f"{what}: a view (made by {info.what}) of a leaf tensor that requires grad "
+                f"(shape {base.shape}, dtype {base.dtype}) is being used in an in-place "
+                "operation. Use .clone() first, or wrap the update in `with ag.no_grad():`."
+            )
+        info = _view_info(base)
+
+
+def propagate(t: Tensor) -> None:
+    """After a recorded in-place change of ``t``: rebase the tensors it views (up to the
+    root), then regenerate every live view of the root from its new value."""
+    info = _view_info(t)
+    while info is not None:
+        base = info.base()
+        if base is None:
+            break
+        become(base, info.write_back(old_self(base), old_self(t)))
+        t = base
+        info = _view_info(t)
+    _refresh_views(t)
+
+
+def _refresh_views(t: Tensor) -> None:
+    meta = t._meta
+    views = None if meta is None else meta.views
+    if not views:
+        return
+    for v in list(views):
+        become(v, v._meta.view.redo(t))
+        _refresh_views(v)
