@@ -36,7 +36,10 @@ class ViewOf:
 
     def __init__(self, base: Tensor, redo: Callable, write_back: Callable | None,
                  what: str) -> None:
-        self.base = weakref.ref(base)  # a view never keeps its base alive
+        # A view never keeps its base alive, except a base that is itself a view (made
+        # while recording): ``y.T[1:]``'s ``y.T`` is gone at once, but the chain to ``y``
+        # goes through it. (It holds ``y`` weakly in turn.)
+        self.base = (lambda: base) if _view_info(base) is not None else weakref.ref(base)
         self.redo = redo  # redo(base) -> the view of base, recorded
         # write_back(old_base, new_view) -> the new base, recorded; None: not supported
         self.write_back = write_back
