@@ -16,7 +16,8 @@ from arraygrad import numpy as anp
 
 torch = pytest.importorskip("torch")
 
-# (name, base shape, the view of y: for arraygrad and NumPy, for PyTorch)
+# (name, base shape, the view of y: for arraygrad (and NumPy), for PyTorch (None: the
+# same; False: none), for NumPy where it differs)
 VIEWS = [
     ("y[0]", (3, 4), lambda y: y[0], None),
     ("y[:, 1]", (3, 4), lambda y: y[:, 1], None),
@@ -31,6 +32,8 @@ VIEWS = [
     ("moveaxis", (2, 3, 4), lambda y: np.moveaxis(y, 0, -1), lambda y: torch.movedim(y, 0, -1)),
     ("squeeze", (3, 1, 4), lambda y: y.squeeze(1), None),
     ("expand_dims", (3, 4), lambda y: np.expand_dims(y, 1), lambda y: y.unsqueeze(1)),
+    # NumPy's flip is a view, PyTorch's a copy: NumPy and gradcheck are the oracles
+    ("flip", (3, 4), lambda y: np.flip(y, 1), False),
     # chains: views of views, each link written back in turn
     ("y.T[1:]", (3, 4), lambda y: y.T[1:], None),
     ("y[1:].T.reshape(-1)", (3, 4), lambda y: y[1:].T.reshape(-1), None),
@@ -94,23 +97,26 @@ def _program(view, op, x, w):
     return y, v
 
 
-def _torch_program(view, op, x, w):
-    y = x * x
-    v = view(y)
-    op(v, w)
-    return y, v
+def _same_grads(x, w, tx, tw):
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-14)
+    # (w feeds nothing under fill_/zero_: no gradient at all, in both)
+    assert (w.grad is None) == (tw.grad is None)
+    if tw.grad is not None:
+        np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("opname,op", OPS, ids=[o[0] for o in OPS])
-@pytest.mark.parametrize("name,shape,view,tview", VIEWS, ids=[v[0] for v in VIEWS])
-def test_write_through_a_view(name, shape, view, tview, opname, op):
-    tview = tview or view
+@pytest.mark.parametrize("name,shape,view,tview,npview", [v + (None,) * (5 - len(v))
+                                                          for v in VIEWS],
+                         ids=[v[0] for v in VIEWS])
+def test_write_through_a_view(name, shape, view, tview, npview, opname, op):
+    tview = view if tview is None else tview
     xd = _data(shape, 0)
-    vshape = view(np.empty(shape)).shape
-    wd = _data(vshape, 1)
+    wd = _data(view(ag.tensor(np.empty(shape))).shape, 1)
+    vshape = wd.shape
 
     # values: NumPy, arraygrad with and without gradients
-    yn, vn = _program(view, op, xd.copy(), wd.copy())
+    yn, vn = _program(npview or view, op, xd.copy(), wd.copy())
     for rg in (False, True):
         x = ag.tensor(xd, requires_grad=rg)
         w = ag.tensor(wd, requires_grad=rg)
@@ -126,20 +132,18 @@ def test_write_through_a_view(name, shape, view, tview, opname, op):
     loss = (y * r1).sum() + (v * r2).sum()
     tx = torch.tensor(xd, requires_grad=True)
     tw = torch.tensor(wd, requires_grad=True)
-    ty, tv = _torch_program(tview, op, tx, tw)
-    ((ty * torch.tensor(r1)).sum() + (tv * torch.tensor(r2)).sum()).backward()
+    if tview is not False:
+        ty, tv = _program(tview, op, tx, tw)
+        ((ty * torch.tensor(r1)).sum() + (tv * torch.tensor(r2)).sum()).backward()
     if not loss.requires_grad:
         # fill_/zero_ through a view that covers the whole base: arraygrad's fill_ makes a
         # constant (it always has), PyTorch a tensor whose gradient is zero
-        assert opname in ("fill_", "zero_") and not tx.grad.numpy().any()
-        assert tw.grad is None
+        assert opname in ("fill_", "zero_")
+        assert tview is False or (not tx.grad.numpy().any() and tw.grad is None)
         return
     loss.backward()
-    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-14)
-    # (w feeds nothing under fill_/zero_: no gradient at all, in both)
-    assert (w.grad is None) == (tw.grad is None)
-    if tw.grad is not None:
-        np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-12, atol=1e-14)
+    if tview is not False:
+        _same_grads(x, w, tx, tw)
 
     # gradients: float64 central differences
     def f(x, w):
@@ -269,3 +273,23 @@ def test_views_made_while_recording_keep_no_base_alive():
     gc.collect()
     assert ref() is None
     assert v._meta.view.base() is None
+
+
+def test_a_write_through_a_diagonal_while_recording_is_written_back():
+    """NumPy's diagonal is a read-only view (a write raises, as arraygrad's without
+    gradients); PyTorch's is writable, and so is arraygrad's while recording."""
+    xd, wd = _data((3, 4), 0), _data((3,), 1)
+    x = ag.tensor(xd, requires_grad=True)
+    w = ag.tensor(wd, requires_grad=True)
+    y, v = _program(anp.diagonal, _imul, x, w)
+    tx = torch.tensor(xd, requires_grad=True)
+    tw = torch.tensor(wd, requires_grad=True)
+    ty, tv = _program(torch.diagonal, _imul, tx, tw)
+    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-14)
+    np.testing.assert_allclose(v.detach().numpy(), tv.detach().numpy(), rtol=1e-14)
+    r = _data((3, 4), 2)
+    ((y * r).sum() + (v * v).sum()).backward()
+    ((ty * torch.tensor(r)).sum() + (tv * tv).sum()).backward()
+    _same_grads(x, w, tx, tw)
+    with pytest.raises(ValueError, match="read-only"):
+        _program(anp.diagonal, _imul, ag.tensor(xd), ag.tensor(wd))

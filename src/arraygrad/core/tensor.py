@@ -37,7 +37,7 @@ class _LeafMeta:
         self.retains_grad = False
         self.name: str | None = None
         self.view: Any = None  # a view made while recording: its base (core/views.py)
-        self.views: Any = None  # the live views made of this tensor while recording
+        self.views: Any = None  # weak references to the views made of it while recording
 
 
 class Tensor:

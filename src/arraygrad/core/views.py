@@ -24,26 +24,41 @@ import numpy as np
 
 from .mode import STATE
 from .primitive import become, old_self
-from .tensor import Tensor
+from .tensor import Tensor, _LeafMeta
 
 __all__ = ["ViewOf", "declare_view", "check_writable", "propagate"]
 
 
 class ViewOf:
-    """What a view made while recording knows of its base (kept in ``Tensor._meta.view``)."""
+    """What a view made while recording knows of its base (kept in ``Tensor._meta.view``):
+    the base, and the view op with its other arguments, to redo the view from a new base
+    and to write a new value back (everything is worked out only when a write comes)."""
 
-    __slots__ = ("base", "redo", "write_back", "what")
+    __slots__ = ("base", "op", "rest", "kwargs", "write_back_of")
 
-    def __init__(self, base: Tensor, redo: Callable, write_back: Callable | None,
-                 what: str) -> None:
+    def __init__(self, base: Tensor, op: Callable, rest: tuple, kwargs: dict,
+                 write_back_of: Callable | None) -> None:
         # A view never keeps its base alive, except a base that is itself a view (made
         # while recording): ``y.T[1:]``'s ``y.T`` is gone at once, but the chain to ``y``
         # goes through it. (It holds ``y`` weakly in turn.)
         self.base = (lambda: base) if _view_info(base) is not None else weakref.ref(base)
-        self.redo = redo  # redo(base) -> the view of base, recorded
-        # write_back(old_base, new_view) -> the new base, recorded; None: not supported
-        self.write_back = write_back
-        self.what = what
+        self.op = op
+        self.rest = rest  # the arguments after the base (never the base itself)
+        self.kwargs = kwargs
+        self.write_back_of = write_back_of
+
+    @property
+    def what(self) -> str:
+        return self.op.__name__
+
+    def redo(self, base: Tensor) -> Tensor:
+        """The view of ``base``, recorded."""
+        return self.op(base, *self.rest, **self.kwargs)
+
+    def write_back(self, base: Tensor) -> Callable | None:
+        """``write_back(old_base, new_view) -> new base`` (recorded), None: not supported."""
+        wb = self.write_back_of
+        return None if wb is None else wb(base, self.rest, self.kwargs)
 
 
 def declare_view(op: Callable, write_back_of: Callable | None) -> None:
@@ -57,16 +72,18 @@ def declare_view(op: Callable, write_back_of: Callable | None) -> None:
         x = args[0]
         if not isinstance(x, Tensor) or not _shares_memory(result._data, x._data):
             return
-        rest = args[1:]  # (never the base itself: the closures must not keep it alive)
-        info = ViewOf(x, lambda base: op(base, *rest, **kwargs),
-                      None if write_back_of is None else write_back_of(x, rest, kwargs),
-                      op.__name__)
-        result._leaf_meta().view = info
+        meta = result._meta = _LeafMeta()  # a fresh result: no other thread sees it yet
+        meta.view = ViewOf(x, op, args[1:], kwargs, write_back_of)
         if x._node is not None:  # a leaf base that records cannot be written in place
-            meta = x._leaf_meta()
-            if meta.views is None:
-                meta.views = weakref.WeakSet()
-            meta.views.add(result)
+            base_meta = x._leaf_meta()
+            views = base_meta.views
+            if views is None:
+                base_meta.views = [weakref.ref(result)]
+            else:
+                views.append(weakref.ref(result))
+                n = len(views)
+                if n >= 64 and not n & (n - 1):  # at each power of two: drop the dead
+                    views[:] = [r for r in views if r() is not None]
 
     op.prim.view = mark
 
@@ -89,7 +106,7 @@ def check_writable(t: Tensor, what: str) -> None:
         base = info.base()
         if base is None:  # the base was freed: nothing left to keep in step
             return
-        if info.write_back is None:
+        if info.write_back(base) is None:
             raise RuntimeError(
                 f"{what}: in-place write into a view made by {info.what} while recording; "
                 f"arraygrad cannot write it back into the tensor it views (shape "
@@ -113,7 +130,7 @@ def propagate(t: Tensor) -> None:
         base = info.base()
         if base is None:
             break
-        become(base, info.write_back(old_self(base), old_self(t)))
+        become(base, info.write_back(base)(old_self(base), old_self(t)))
         t = base
         info = _view_info(t)
     _refresh_views(t)
@@ -124,6 +141,11 @@ def _refresh_views(t: Tensor) -> None:
     views = None if meta is None else meta.views
     if not views:
         return
-    for v in list(views):
-        become(v, v._meta.view.redo(t))
-        _refresh_views(v)
+    live = []
+    for ref in list(views):
+        v = ref()
+        if v is not None:
+            live.append(ref)
+            become(v, v._meta.view.redo(t))
+            _refresh_views(v)
+    views[:] = live

@@ -10,6 +10,7 @@ from ..core.primitive import defvjp, defvjp_variadic, primitive
 from ..core.tensor import Tensor
 from ..core.views import declare_view
 from ._compose import as_tensor, composite, no_out, records
+from .identity import clone
 
 
 @primitive("View", arity=1)
@@ -230,6 +231,7 @@ def flip(m, axis=None):
 
 
 defvjp(flip, lambda g, ans, m, axis=None: flip(g, axis), save=False)
+declare_view(flip, _by_rule(flip))
 
 
 def fliplr(m: Any) -> Tensor:
@@ -287,7 +289,16 @@ def tile(A: Any, reps: Any) -> Tensor:
     inter = tuple(v for pair in zip((1,) * d, shape) for v in pair)
     spread = tuple(v for pair in zip(reps, shape) for v in pair)
     out = broadcast_to(reshape(A, inter), spread)
-    return reshape(out, tuple(r * s for r, s in zip(reps, shape)))
+    return _a_copy(reshape(out, tuple(r * s for r, s in zip(reps, shape))), A)
+
+
+def _a_copy(out: Tensor, a: Any) -> Tensor:
+    """NumPy's tile and repeat return new arrays; built of views, ours may still be a view
+    of ``a`` (one copy of each element): copy it, so that a write into it stays there."""
+    data = out._data
+    if type(data) is np.ndarray and np.may_share_memory(data, _raw(a)):
+        return clone(out)
+    return out
 
 
 def repeat(a: Any, repeats: Any, axis: int | None = None) -> Tensor:
@@ -303,7 +314,8 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> Tensor:
         r = int(reps.reshape(()))
         spread = a.shape[:axis + 1] + (r,) + a.shape[axis + 1:]
         out = broadcast_to(expand_dims(a, axis + 1), spread)
-        return reshape(out, a.shape[:axis] + (a.shape[axis] * r,) + a.shape[axis + 1:])
+        return _a_copy(reshape(out, a.shape[:axis] + (a.shape[axis] * r,) + a.shape[axis + 1:]),
+                       a)
     from .index import take
 
     return take(a, np.repeat(np.arange(a.shape[axis]), reps), axis=axis)
