@@ -97,8 +97,18 @@ def _by_rule(op: Any) -> Any:
 
 for _op in (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze):
     declare_view(_op, _by_rule(_op))
-# NumPy's broadcast views are read-only; arraygrad cannot write one back either.
-declare_view(broadcast_to, None)
+
+
+def _broadcast_write_back(base: Any, rest: tuple, kwargs: dict) -> Any:
+    # A broadcast that repeats no element is a reshape (written back as one); one that
+    # does would write each element from several places (NumPy's broadcast views are
+    # read-only, PyTorch refuses such writes): not supported, so a write raises.
+    if int(np.prod(rest[0] if rest else kwargs["shape"], dtype=np.int64)) != base.size:
+        return None
+    return lambda old, new: reshape(new, old.shape)
+
+
+declare_view(broadcast_to, _broadcast_write_back)
 
 
 def _offsets(arrays: tuple, axis: int) -> list[int]:
@@ -296,7 +306,8 @@ def _a_copy(out: Tensor, a: Any) -> Tensor:
     """NumPy's tile and repeat return new arrays; built of views, ours may still be a view
     of ``a`` (one copy of each element): copy it, so that a write into it stays there."""
     data = out._data
-    if type(data) is np.ndarray and np.may_share_memory(data, _raw(a)):
+    if isinstance(a, Tensor) and type(data) is np.ndarray and \
+            np.may_share_memory(data, a._data):
         return clone(out)
     return out
 
