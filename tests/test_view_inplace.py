@@ -182,37 +182,32 @@ def test_item_augmented_assignment_stays_exact():
     assert ag.gradcheck(f, (ag.tensor(xd, requires_grad=True),))
 
 
+def _siblings(y):
+    """Views of one base, written through one another and through the base."""
+    row, col, flat = y[0], y[:, 1], y.reshape(-1)
+    inner = flat[2:6]
+    row += 100
+    y *= 2
+    inner -= 1
+    return y, row, col, flat, inner
+
+
 def test_siblings_and_views_of_views_follow_the_base():
     """A write through one view changes every other live view of the same base (they share
     its memory in NumPy), and a write into the base changes its views."""
     xd = np.arange(1.0, 13.0).reshape(3, 4)
+    want = _siblings(xd.copy())
     for rg in (False, True):
         x = ag.tensor(xd, requires_grad=rg)
-        y = x * 1
-        row, col, flat = y[0], y[:, 1], y.reshape(-1)
-        inner = flat[2:6]
-        row += 100
-        y *= 2
-        inner -= 1
-        yn = xd.copy()
-        rown, coln, flatn = yn[0], yn[:, 1], yn.reshape(-1)
-        innern = flatn[2:6]
-        rown += 100
-        yn *= 2
-        innern -= 1
-        for got, want in ((y, yn), (row, rown), (col, coln), (flat, flatn), (inner, innern)):
-            np.testing.assert_array_equal(got.detach().numpy(), want, err_msg=f"rg={rg}")
-        if rg:
-            (y.sum() + (col * col).sum()).backward()
-            tx = torch.tensor(xd, requires_grad=True)
-            ty = tx * 1
-            trow, tcol, tflat = ty[0], ty[:, 1], ty.reshape(-1)
-            tinner = tflat[2:6]
-            trow += 100
-            ty *= 2
-            tinner -= 1
-            (ty.sum() + (tcol * tcol).sum()).backward()
-            np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
+        got = _siblings(x * 1)
+        for g, w in zip(got, want):
+            np.testing.assert_array_equal(g.detach().numpy(), w, err_msg=f"rg={rg}")
+    y, _, col, _, _ = got
+    (y.sum() + (col * col).sum()).backward()
+    tx = torch.tensor(xd, requires_grad=True)
+    ty, _, tcol, _, _ = _siblings(tx * 1)
+    (ty.sum() + (tcol * tcol).sum()).backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy())
 
 
 def test_a_write_through_a_view_of_a_leaf_that_requires_grad_raises():
@@ -293,3 +288,34 @@ def test_a_write_through_a_diagonal_while_recording_is_written_back():
     _same_grads(x, w, tx, tw)
     with pytest.raises(ValueError, match="read-only"):
         _program(anp.diagonal, _imul, ag.tensor(xd), ag.tensor(wd))
+
+
+def test_broadcast_views():
+    """A broadcast that repeats no element is written back (as PyTorch's expand); one that
+    repeats elements cannot be (NumPy's is read-only, PyTorch refuses): it raises."""
+    xd = np.array([1.0, 2.0, 3.0])
+    x = ag.tensor(xd, requires_grad=True)
+    y = x * 1
+    v = anp.broadcast_to(y, (1, 3))
+    v *= x
+    np.testing.assert_array_equal(y.detach().numpy(), xd * xd)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), 2 * xd)
+    y = x * 1
+    v = anp.broadcast_to(y, (2, 3))
+    with pytest.raises(RuntimeError, match=r"\+=: in-place write into a view made by "
+                                           r"broadcast_to.*\.clone\(\)"):
+        v += 1
+    np.testing.assert_array_equal(y.detach().numpy(), xd)
+
+
+@pytest.mark.parametrize("make", [lambda y: anp.repeat(y, 1, axis=0),
+                                  lambda y: anp.tile(y, 1)], ids=["repeat", "tile"])
+def test_repeat_and_tile_are_copies_as_in_numpy(make):
+    xd = np.arange(4.0).reshape(2, 2)
+    for rg in (False, True):
+        y = ag.tensor(xd, requires_grad=rg) * 1
+        v = make(y)
+        v += 1
+        np.testing.assert_array_equal(y.detach().numpy(), xd)
+        np.testing.assert_array_equal(v.detach().numpy(), xd + 1)
