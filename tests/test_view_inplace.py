@@ -319,3 +319,35 @@ def test_repeat_and_tile_are_copies_as_in_numpy(make):
         v += 1
         np.testing.assert_array_equal(y.detach().numpy(), xd)
         np.testing.assert_array_equal(v.detach().numpy(), xd + 1)
+
+
+def test_a_saved_view_outside_the_written_part_stays_usable():
+    """``out[t] = f(out[t - 1])``: the rows read before lie outside each write, so their
+    saved values hold and the backward runs (PyTorch's shared version counter refuses
+    this; the gradient is the same as with a list of rows). A saved view that a write
+    does reach makes the backward refuse, naming the in-place change."""
+    wd = np.array([[0.5, -0.2], [0.3, 0.8]])
+
+    def rows(w, fill):
+        out = fill(w)
+        for t in range(1, 3):
+            out[t] = anp.tanh(out[t - 1] @ w)
+        return out
+
+    w = ag.tensor(wd, requires_grad=True)
+    rows(w, lambda w: anp.concatenate([ag.tensor([[1.0, 2.0]]) @ w, anp.zeros((2, 2))])
+         ).sum().backward()
+    tw = torch.tensor(wd, requires_grad=True)
+    h = [torch.tensor([[1.0, 2.0]], dtype=torch.float64) @ tw]
+    for _ in range(2):
+        h.append(torch.tanh(h[-1] @ tw))
+    torch.cat(h).sum().backward()
+    np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-13)
+
+    w = ag.tensor(wd, requires_grad=True)
+    y = w * 1
+    row = y[0]
+    z = (row * row).sum()  # saves row
+    y[:, 0] = 0.0  # reaches row's first element
+    with pytest.raises(Exception, match="modified by an inplace operation"):
+        z.backward()

@@ -119,8 +119,9 @@ def _inplace(op, raw_op, what: str):
     def method(self: Tensor, other: Any) -> Tensor:
         if records(self) or records(other):
             _check_leaf(self, what)
+            old = self._data
             become(self, _as_target(op(old_self(self), other), self, what))
-            propagate(self)  # the tensors it views, and its views, follow
+            propagate(self, old)  # the tensors it views, and its views, follow
             return self
         return call(prim, (self, other), {}, out=self)
 
@@ -152,8 +153,9 @@ def _setitem(self: Tensor, idx: Any, value: Any) -> None:
     idx = ix.raw_index(idx)
     if records(self) or records(value):
         _check_leaf(self, "item assignment")
+        old = self._data
         become(self, ix.setitem(old_self(self), idx, value))
-        propagate(self)
+        propagate(self, old, idx)
         return
     if not isinstance(self._data, np.ndarray) and np.ndim(self._data) == 0 and type(
             self._data).__module__ == "numpy":
@@ -184,7 +186,7 @@ def _fill(value_of):
         if self._node is not None and rec:
             self._node, self._out, self._rg = None, 0, 0  # a constant from now on
         if rec:
-            propagate(self)
+            propagate(self, self._data)  # (written in memory: the same array)
         return self
 
     return method

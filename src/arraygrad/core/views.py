@@ -122,21 +122,48 @@ def check_writable(t: Tensor, what: str) -> None:
         info = _view_info(base)
 
 
-def propagate(t: Tensor) -> None:
-    """After a recorded in-place change of ``t``: rebase the tensors it views (up to the
-    root), then regenerate every live view of the root from its new value."""
+def propagate(t: Tensor, old: Any, key: Any = ...) -> None:
+    """After a recorded in-place change of ``t`` (``old``: its data before, ``key``: the
+    part written, ``t[key] = ...``): rebase the tensors it views (up to the root), then
+    regenerate every live view of the root from its new value.
+
+    A regenerated view's version moves on (a rule that saved it notices, as PyTorch's
+    shared version counter) unless its elements lay outside the part written: then its
+    values are the same, and ``out[t] = f(out[t - 1])`` stays differentiable."""
     info = _view_info(t)
+    root_old = old
     while info is not None:
         base = info.base()
         if base is None:
             break
+        root_old = base._data
         become(base, info.write_back(base)(old_self(base), old_self(t)))
         t = base
         info = _view_info(t)
-    _refresh_views(t)
+    meta = t._meta
+    if meta is not None and meta.views:
+        _refresh_views(t, _written(old, key), root_old)
 
 
-def _refresh_views(t: Tensor) -> None:
+def _written(old: Any, key: Any) -> Any:
+    """The memory a write ``[key] = ...`` into ``old`` covers (all of it, unless a basic
+    index picks a view)."""
+    if key is ... or type(old) is not np.ndarray:
+        return old
+    try:
+        part = old[key]
+    except Exception:  # noqa: BLE001 - any doubt: the whole array
+        return old
+    return part if type(part) is np.ndarray and np.may_share_memory(part, old) else old
+
+
+def _untouched(data: Any, written: Any, old: Any) -> bool:
+    """Did a view with ``data`` lie in the old base ``old`` but outside ``written``?"""
+    return (type(data) is np.ndarray and type(written) is np.ndarray
+            and np.may_share_memory(data, old) and not np.may_share_memory(data, written))
+
+
+def _refresh_views(t: Tensor, written: Any, old: Any) -> None:
     meta = t._meta
     views = None if meta is None else meta.views
     if not views:
@@ -146,6 +173,10 @@ def _refresh_views(t: Tensor) -> None:
         v = ref()
         if v is not None:
             live.append(ref)
-            become(v, v._meta.view.redo(t))
-            _refresh_views(v)
+            new = v._meta.view.redo(t)
+            if _untouched(v._data, written, old):  # the same values: no new version
+                v._data, v._node, v._out, v._rg = new._data, new._node, new._out, new._rg
+            else:
+                become(v, new)
+            _refresh_views(v, written, old)
     views[:] = live
