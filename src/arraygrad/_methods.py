@@ -25,6 +25,7 @@ from .core.primitive import (
     records,
 )
 from .core.tensor import Tensor, _is_device_like
+from .core.views import check_writable, propagate
 from .ops import device as dv
 from .ops import elementwise as ew
 from .ops import identity as ident
@@ -89,6 +90,7 @@ def _check_leaf(self: Tensor, what: str) -> None:
             f"{self.dtype}) is being used in an in-place operation. Wrap the update in "
             "`with ag.no_grad():` (e.g. for an optimizer step) or use an out-of-place op."
         )
+    check_writable(self, what)  # a view: its bases must be able to follow
 
 
 def _as_target(new: Tensor, target: Tensor, what: str) -> Tensor:
@@ -118,7 +120,10 @@ def _inplace(op, raw_op, what: str):
     def method(self: Tensor, other: Any) -> Tensor:
         if records(self) or records(other):
             _check_leaf(self, what)
-            return become(self, _as_target(op(old_self(self), other), self, what))
+            old = self._data
+            become(self, _as_target(op(old_self(self), other), self, what))
+            propagate(self, old)  # the tensors it views, and its views, follow
+            return self
         return call(prim, (self, other), {}, out=self)
 
     return method
@@ -149,7 +154,9 @@ def _setitem(self: Tensor, idx: Any, value: Any) -> None:
     idx = ix.raw_index(idx)
     if records(self) or records(value):
         _check_leaf(self, "item assignment")
+        old = self._data
         become(self, ix.setitem(old_self(self), idx, value))
+        propagate(self, old, idx)
         return
     if not isinstance(self._data, np.ndarray) and np.ndim(self._data) == 0 and type(
             self._data).__module__ == "numpy":
@@ -179,6 +186,8 @@ def _fill(value_of):
         call(WRITE_INTO, (self, value_of(*args)), {}, out=self)
         if self._node is not None and rec:
             self._node, self._out, self._rg = None, 0, 0  # a constant from now on
+        if rec:
+            propagate(self, self._data)  # (written in memory: the same array)
         return self
 
     return method

@@ -299,9 +299,10 @@ def run_program(prog: Program, test: str = "arraygrad", oracle: str = "torch") -
 def _refusal(e: BaseException) -> bool:
     """arraygrad's in-place rules: a saved value was overwritten, or the target is a leaf
     that requires grad (``matrix_power(x, 1)`` and ``asarray(x)`` are ``x`` itself, as in
-    NumPy, so ``y += 1`` on them writes into the leaf). Allowed: loud, never wrong."""
+    NumPy, so ``y += 1`` on them writes into the leaf), or the target is a view that cannot
+    be written back (a broadcast that repeats elements). Allowed: loud, never wrong."""
     msg = str(e)
-    return "modified by an inplace operation" in msg or (
+    return "modified by an inplace operation" in msg or "cannot write it back into" in msg or (
         "leaf tensor that requires grad" in msg and "in-place" in msg)
 
 

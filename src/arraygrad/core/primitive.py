@@ -68,7 +68,7 @@ class Primitive:
     """One differentiable operation: a forward on raw arrays and its rules."""
 
     __slots__ = ("name", "node_name", "fwd", "vjps", "save", "save_ans", "nout", "op",
-                 "rule_kwargs", "cross", "inplace")
+                 "rule_kwargs", "cross", "inplace", "view")
     materialize = True  # a multi-output rule gets zeros for outputs that got no gradient
 
     def __init__(self, fwd: Callable, name: str, nout: int = 1) -> None:
@@ -89,6 +89,8 @@ class Primitive:
         # when one side needs no gradient, the other side need not be kept or checked.
         self.cross = False
         self.inplace = False  # writes into its first argument (``inplace_primitive``)
+        # A view op (``views.declare_view``): marks its recorded results that share memory
+        self.view: Callable | None = None
 
     def diff_positions(self, nargs: int) -> list[int]:
         return [i for i in range(nargs) if i in self.vjps]
@@ -401,6 +403,8 @@ def call(prim: Primitive, args: tuple, kwargs: dict, out: Tensor | None = None,
             result._meta = None
             if prim.save_ans:
                 node.out_ref = weakref.ref(result)
+            if prim.view is not None:
+                prim.view(result, args, kwargs)
         else:
             result = tuple(_multi_output(a, node, k, rg) for k, a in enumerate(ans))
     if SWITCHES.extras:

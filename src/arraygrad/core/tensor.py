@@ -27,7 +27,7 @@ _MAKE_LOCK = threading.Lock()
 class _LeafMeta:
     """Rarely used per-tensor state, kept out of the hot path: one slot on the Tensor."""
 
-    __slots__ = ("grad", "grad_req", "acc", "retains_grad", "name", "lock")
+    __slots__ = ("grad", "grad_req", "acc", "retains_grad", "name", "lock", "view", "views")
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # accumulation into .grad is atomic per leaf
@@ -36,6 +36,8 @@ class _LeafMeta:
         self.acc: AccumulateGrad | None = None
         self.retains_grad = False
         self.name: str | None = None
+        self.view: Any = None  # a view made while recording: its base (core/views.py)
+        self.views: Any = None  # weak references to the views made of it while recording
 
 
 class Tensor:

@@ -21,6 +21,7 @@ import numpy as np
 
 from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
+from ..core.views import declare_view
 from ._compose import composite
 
 _LN2 = math.log(2.0)
@@ -379,6 +380,11 @@ around = round
 # (g -> g + 0j, g -> -1j g, g -> conj(g)); the engine casts back to the input's dtype.
 real = _ufunc(np.real, "Real", lambda g, ans, x: g, save=False, arity=1)
 imag = _ufunc(np.imag, "Imag", lambda g, ans, x: g * -1j, save=False, arity=1)
+# NumPy's real of a real array is the array itself (written back as it is); real/imag of
+# a complex one are views arraygrad does not write back: a write through one raises.
+declare_view(real, lambda base, rest, kwargs: (
+    None if base.dtype.kind == "c" else lambda old, new: new))
+declare_view(imag, None)
 conjugate = _ufunc(np.conjugate, "Conj", lambda g, ans, x: conjugate(g), save=False)
 conj = conjugate
 real_if_close = _ufunc(np.real_if_close, "RealIfClose", lambda g, ans, x, *a, **k: g, save=False,

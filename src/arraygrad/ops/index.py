@@ -10,6 +10,7 @@ from .._backend import add_at, array_module
 from .._backend import asarray as _backend_asarray
 from ..core.primitive import defvjp, primitive
 from ..core.tensor import Tensor
+from ..core.views import declare_view
 from ._compose import as_tensor, no_out
 from ._compose import data_of as _d
 from ._compose import records as _records
@@ -105,6 +106,9 @@ defvjp(
     argnums=(0, 2),
     save=False,
 )
+
+# A basic index gives a view: a write through it is item assignment into the base.
+declare_view(getitem, lambda base, rest, kwargs: lambda old, new: setitem(old, rest[0], new))
 
 
 def nonzero(x: Any) -> tuple:
@@ -226,6 +230,21 @@ defvjp(diagonal, lambda g, ans, a, offset=0, axis1=0, axis2=1:
        _diag_embed(g, offset, axis1, axis2, a.shape), save=False)
 defvjp(_diag_embed, lambda g, ans, d, offset, axis1, axis2, shape:
        diagonal(g, offset, axis1, axis2), save=False)
+
+
+def _diagonal_write_back(base, rest, kwargs):
+    # (NumPy's diagonal view is read-only; PyTorch's is writable: written back here as
+    # the base with its diagonal replaced.)
+    def write_back(old, new):
+        args = (*rest, *(kwargs.get(k, d) for k, d in
+                         (("offset", 0), ("axis1", 0), ("axis2", 1))[len(rest):]))
+        on_diagonal = _diag_embed.__wrapped__(np.ones(new.shape, bool), *args, old.shape)
+        return where(on_diagonal, _diag_embed(new, *args, old.shape), old)
+
+    return write_back
+
+
+declare_view(diagonal, _diagonal_write_back)
 
 
 def diag(v: Any, k: int = 0) -> Tensor:

@@ -8,7 +8,9 @@ import numpy as np
 
 from ..core.primitive import defvjp, defvjp_variadic, primitive
 from ..core.tensor import Tensor
+from ..core.views import declare_view
 from ._compose import as_tensor, composite, no_out, records
+from .identity import clone
 
 
 @primitive("View", arity=1)
@@ -83,6 +85,30 @@ def broadcast_to(x, shape):
 
 # The engine's unbroadcast sums the gradient back to x's shape.
 defvjp(broadcast_to, lambda g, ans, x, shape: g, save=False)
+
+
+def _by_rule(op: Any) -> Any:
+    """A view that moves every element of its base once (a permutation of the elements):
+    the base it writes back is the inverse view of the new value, which is its VJP rule
+    applied to that value."""
+    rule = op.prim.vjps[0]
+    return lambda base, rest, kwargs: lambda old, new: rule(new, None, old, *rest, **kwargs)
+
+
+for _op in (reshape, transpose, swapaxes, moveaxis, expand_dims, squeeze):
+    declare_view(_op, _by_rule(_op))
+
+
+def _broadcast_write_back(base: Any, rest: tuple, kwargs: dict) -> Any:
+    # A broadcast that repeats no element is a reshape (written back as one); one that
+    # does would write each element from several places (NumPy's broadcast views are
+    # read-only, PyTorch refuses such writes): not supported, so a write raises.
+    if int(np.prod(rest[0] if rest else kwargs["shape"], dtype=np.int64)) != base.size:
+        return None
+    return lambda old, new: reshape(new, old.shape)
+
+
+declare_view(broadcast_to, _broadcast_write_back)
 
 
 def _offsets(arrays: tuple, axis: int) -> list[int]:
@@ -215,6 +241,7 @@ def flip(m, axis=None):
 
 
 defvjp(flip, lambda g, ans, m, axis=None: flip(g, axis), save=False)
+declare_view(flip, _by_rule(flip))
 
 
 def fliplr(m: Any) -> Tensor:
@@ -272,7 +299,17 @@ def tile(A: Any, reps: Any) -> Tensor:
     inter = tuple(v for pair in zip((1,) * d, shape) for v in pair)
     spread = tuple(v for pair in zip(reps, shape) for v in pair)
     out = broadcast_to(reshape(A, inter), spread)
-    return reshape(out, tuple(r * s for r, s in zip(reps, shape)))
+    return _a_copy(reshape(out, tuple(r * s for r, s in zip(reps, shape))), A)
+
+
+def _a_copy(out: Tensor, a: Any) -> Tensor:
+    """NumPy's tile and repeat return new arrays; built of views, ours may still be a view
+    of ``a`` (one copy of each element): copy it, so that a write into it stays there."""
+    data = out._data
+    if isinstance(a, Tensor) and type(data) is np.ndarray and \
+            np.may_share_memory(data, a._data):
+        return clone(out)
+    return out
 
 
 def repeat(a: Any, repeats: Any, axis: int | None = None) -> Tensor:
@@ -288,7 +325,8 @@ def repeat(a: Any, repeats: Any, axis: int | None = None) -> Tensor:
         r = int(reps.reshape(()))
         spread = a.shape[:axis + 1] + (r,) + a.shape[axis + 1:]
         out = broadcast_to(expand_dims(a, axis + 1), spread)
-        return reshape(out, a.shape[:axis] + (a.shape[axis] * r,) + a.shape[axis + 1:])
+        return _a_copy(reshape(out, a.shape[:axis] + (a.shape[axis] * r,) + a.shape[axis + 1:]),
+                       a)
     from .index import take
 
     return take(a, np.repeat(np.arange(a.shape[axis]), reps), axis=axis)
