@@ -232,7 +232,7 @@ def test_retain_grad_sees_the_hooked_gradient_as_pytorch(retain_first):
 @pytest.mark.parametrize("requires_grad", [False, True])
 @pytest.mark.parametrize("expr,name", [
     (lambda a, b: a + b, "add"), (lambda a, b: a * b, "multiply"),
-    (lambda a, b: a @ b, "matmul"), (lambda a, b: anp.dot(a, b), "dot|matmul"),
+    (lambda a, b: a @ b, "matmul"), (lambda a, b: anp.dot(a, b), "dot"),
 ])
 def test_shape_errors_name_the_op_and_both_shapes(expr, name, requires_grad):
     a = ag.tensor(np.ones((2, 3)), requires_grad=requires_grad)

@@ -83,6 +83,11 @@ def dot(a: Any, b: Any, out: Any = None) -> Tensor:
     na, nb = a.ndim, b.ndim
     if na == 0 or nb == 0:
         return multiply(a, b)
+    kb = max(nb - 2, 0)
+    if a.shape[-1] != b.shape[kb]:  # NumPy's own words, under dot's name (not matmul's)
+        raise_named("dot", (a._data, b._data), ValueError(
+            f"shapes {a.shape} and {b.shape} not aligned: {a.shape[-1]} (dim {na - 1}) != "
+            f"{b.shape[kb]} (dim {kb})"))
     if na <= 2 and nb <= 2:
         return matmul(a, b)
     return tensordot(a, b, axes=([na - 1], [max(nb - 2, 0)]))
