@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,10 +158,11 @@ def check_paste(block: Block, prelude: str, expected: list[str]) -> None:
     """Paste the block into a real ``python -i``, as a newcomer would: no error, and it
     echoes the values ``expected`` (from ``run_as_session``; addresses aside)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "MPLBACKEND": "Agg"}
-    script = Path(f"docs_prelude_{block.line}.py").resolve()
-    script.write_text(prelude + _ECHO_HOOK)
-    proc = subprocess.run([sys.executable, "-q", "-i", str(script)], input=block.code,
-                          capture_output=True, text=True, timeout=300, env=env)
+    with tempfile.TemporaryDirectory() as tmp:  # never into the working directory
+        script = Path(tmp) / f"docs_prelude_{block.line}.py"
+        script.write_text(prelude + _ECHO_HOOK)
+        proc = subprocess.run([sys.executable, "-q", "-i", str(script)], input=block.code,
+                              capture_output=True, text=True, timeout=300, env=env)
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr, (
         f"{block.where()}: pasting into python -i fails:\n{proc.stderr}")
 
