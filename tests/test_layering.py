@@ -41,11 +41,6 @@ LAYERS = {
 TOOLS = {"viz", "demo", "gradcheck", "__main__", "__init__"}
 TOP = 99
 
-# Violations that another branch of this release removes (issue 12: the "trust" branch
-# moves linalg's and numeric's upward calls into ops). An entry that no longer violates
-# fails the test below, so the list cannot go stale: delete it when those branches merge.
-PENDING: dict[str, set[str]] = {}
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
@@ -130,11 +125,6 @@ def _above(module: str, target: str) -> bool:
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_only_its_layer_and_below(module):
     up = [(t, top, line) for t, top, line in _imports(module) if _above(module, t)]
-    pending = PENDING.get(module, set())
-    if pending:
-        assert {t for t, _, _ in up} == pending, (
-            f"{module}: PENDING in tests/test_layering.py is stale: now {up}")
-        return
     bad = [f"line {line}: {t} ({'module' if top else 'function'} level)" for t, top, line in up]
     assert not bad, f"{module} (layer {_layer(module)}) imports from above: " + "; ".join(bad)
 

@@ -89,7 +89,6 @@ class GradientTape:
         s.grad_enabled = True
         s.refresh()
         _tapes().append(self)
-        s.tapes_open += 1
         self._span = [next(_sequence), None]
         s.tape_spans.append(self._span)
         self._recording = True
@@ -106,7 +105,6 @@ class GradientTape:
         st = _tapes()
         if self in st:
             st.remove(self)
-            STATE.tapes_open -= 1
             self._span[1] = next(_sequence)
         self._recording = False
         self._release()

@@ -39,9 +39,8 @@ class _State(threading.local):
         self.level = 1
         # TensorFlow-style tapes: ``t.numpy()`` / ``np.asarray(t)`` of a tensor recorded by
         # one is allowed, as TensorFlow allows it (the array is a constant, by TF's design).
-        # Open tapes, and the node-sequence spans [start, end] the recent tapes recorded
-        # (bounded: an older tape's tensor is refused, loudly, never silently wrong).
-        self.tapes_open = 0
+        # The node-sequence spans [start, end] the recent tapes recorded, end None while
+        # open (bounded: an older tape's tensor is refused, loudly, never silently wrong).
         self.tape_spans: collections.deque = collections.deque(maxlen=64)
 
     def refresh(self) -> None:

@@ -487,15 +487,14 @@ def _escapes(t: Tensor) -> bool:
     rg = t._rg
     if not (rg == 1 or (rg != 0 and rg <= STATE.level)):
         return False
-    return not (STATE.tapes_open or _recorded_by_tape(t))
+    return not _under_tape(t)
 
 
-def _recorded_by_tape(t: Tensor) -> bool:
-    node = t._node
-    if node is None:
-        return False
-    seq = node.seq
-    return any(start <= seq and (end is None or seq <= end) for start, end in STATE.tape_spans)
+def _under_tape(t: Tensor) -> bool:
+    """A tape is open (its span has no end yet), or a recent tape recorded ``t``."""
+    seq = t._node.seq if t._node is not None else None
+    return any(end is None or (seq is not None and start <= seq <= end)
+               for start, end in STATE.tape_spans)
 
 
 # NumPy functions that convert an array-like only to read its structure: no value leaves
