@@ -11,6 +11,7 @@ from typing import Any as _Any
 
 import numpy as _np
 
+from ..core.primitive import as_tensor as _as_tensor  # a list of tensors stacks
 from ..core.tensor import Tensor as _Tensor
 from ..ops import elementwise as _ew
 from ..ops.fftops import fftn as _fftn
@@ -30,12 +31,6 @@ def _check(norm: _Any, out: _Any) -> None:
     if norm not in _NORMS:
         raise ValueError(f'Invalid norm value {norm}; should be "backward", "ortho" or '
                          '"forward".')
-
-
-def _as_tensor(a: _Any) -> _Tensor:
-    from ..core.primitive import as_tensor  # the one as_tensor: a list of tensors stacks
-
-    return as_tensor(a)
 
 
 def _inexact(a: _Tensor, real_input: bool) -> _Tensor:
